@@ -1,0 +1,155 @@
+"""Rows -> text: a table for people (tabulate, wrapped to the terminal), or csv, tsv, json
+(one array), nl (JSON lines) for scripts. Machine formats are written row by row as they
+come; lists are JSON lists in json/nl and joined with ` | ` elsewhere."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Iterable
+
+from .catalogue import HIGHLIGHT
+
+MACHINE_FORMATS = ("csv", "tsv", "json", "nl")
+TABLE_STYLE = "simple_grid"
+MIN_WIDTH = 8
+LIST_SEPARATOR = " | "
+BOLD, RESET = "\x1b[1m", "\x1b[0m"
+
+
+def write(rows: Iterable[dict], columns: list[str], fmt: str | None = None,
+          style: str | None = None, headers: bool = True, table_columns: list[str] | None = None,
+          out=None) -> None:
+    """Write rows in a format: one of MACHINE_FORMATS, or a table (`style` a tabulate style).
+
+    `table_columns` is the narrower set a terminal table shows; machine formats carry all.
+    """
+    out = out or sys.stdout
+    if fmt in ("csv", "tsv"):
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        if headers:
+            writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_flat(row.get(c), plain=True) for c in columns])
+    elif fmt == "json":
+        separator = "[\n"
+        for row in rows:
+            out.write(separator + _json({c: _clean(row.get(c)) for c in columns}))
+            separator = ",\n"
+        out.write("[]\n" if separator == "[\n" else "\n]\n")
+    elif fmt == "nl":
+        for row in rows:
+            out.write(_json({c: _clean(row.get(c)) for c in columns}) + "\n")
+    else:
+        write_table(rows, table_columns or columns, style, headers, out)
+
+
+def _json(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def _clean(value):
+    """A value for json: snippet highlight marks dropped."""
+    if isinstance(value, str):
+        return value.replace(HIGHLIGHT[0], "").replace(HIGHLIGHT[1], "")
+    return value
+
+
+def _flat(value, plain: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    text = str(value)
+    return _clean(text) if plain else text
+
+
+def write_table(rows: Iterable[dict], columns: list[str], style: str | None, headers: bool,
+                out) -> None:
+    from tabulate import tabulate
+
+    markdown = style in ("github", "pipe")
+    cells = [[_flat(row.get(c), plain=False) for c in columns] for row in rows]
+    if markdown:
+        cells = [[" ".join(cell.split()) for cell in line] for line in cells]
+    else:
+        cells = _wrap(cells, columns if headers else None, style or TABLE_STYLE)
+    colour = _use_colour(out)
+    cells = [[_highlight(cell, colour) for cell in line] for line in cells]
+    if not cells and headers:
+        out.write("(no rows)\n" if not markdown else "")
+        if markdown:
+            out.write(tabulate([], headers=columns, tablefmt=style) + "\n")
+        return
+    text = tabulate(cells, headers=columns if headers else (), tablefmt=style or TABLE_STYLE,
+                    disable_numparse=True)
+    out.write(text + "\n")
+
+
+def write_record(record: dict, style: str | None, out=None) -> None:
+    """One record as `field  value` lines (for `dhr show` and `dhr info` in a terminal)."""
+    rows = [{"field": key, "value": value} for key, value in record.items() if value is not None]
+    write_table(rows, ["field", "value"], style or "plain", False, out or sys.stdout)
+
+
+def terminal_width() -> int:
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def _wrap(cells: list[list[str]], headers: list[str] | None, style: str) -> list[list[str]]:
+    """Wrap cells so the table fits the terminal: the widest columns give way first."""
+    if not cells:
+        return cells
+    count = len(cells[0])
+    natural = []
+    for c in range(count):
+        width = max((len(line) for row in cells for line in row[c].splitlines()), default=0)
+        natural.append(max(width, len(headers[c]) if headers else 0, 1))
+    room = terminal_width() - (3 * count + 1 if "grid" in style else 2 * (count - 1))
+    if sum(natural) <= room:
+        return cells
+    low, high = MIN_WIDTH, max(natural)
+    while low < high:  # the largest cap at which the table fits
+        cap = (low + high + 1) // 2
+        if sum(min(n, cap) for n in natural) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    widths = [min(n, low) for n in natural]
+    spare = room - sum(widths)
+    for c in sorted(range(count), key=lambda c: -natural[c]):  # hand out what is left
+        extra = min(spare, natural[c] - widths[c])
+        widths[c] += max(extra, 0)
+        spare -= max(extra, 0)
+    return [[_fill(cell, widths[c]) for c, cell in enumerate(row)] for row in cells]
+
+
+def _fill(text: str, width: int) -> str:
+    lines = []
+    for paragraph in text.splitlines() or [""]:
+        lines.extend(textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""])
+    return "\n".join(lines)
+
+
+def _use_colour(out) -> bool:
+    return (hasattr(out, "isatty") and out.isatty() and "NO_COLOR" not in os.environ
+            and os.environ.get("TERM") != "dumb")
+
+
+def _highlight(cell: str, colour: bool) -> str:
+    """Snippet marks as bold in a terminal (closed and reopened at line ends), else dropped."""
+    start, end = HIGHLIGHT
+    if start not in cell:
+        return cell
+    if not colour:
+        return cell.replace(start, "").replace(end, "")
+    lines, inside = [], False
+    for line in cell.split("\n"):
+        text = (BOLD if inside else "") + line.replace(start, BOLD).replace(end, RESET)
+        inside = line.rfind(start) > line.rfind(end)
+        lines.append(text + (RESET if inside else ""))
+    return "\n".join(lines)

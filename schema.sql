@@ -1,0 +1,78 @@
+-- The dhr catalogue: the source of truth for its tables, indexes, full-text index and triggers.
+-- Shipped inside the wheel as dhrcli/schema.sql. Raise meta.schema_version with every change.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- One row per review. `key` is the public id (given in the review file, or derived from the
+-- CSP and publication month, e.g. norfolk-2023-04); `id` is the internal integer key.
+CREATE TABLE IF NOT EXISTS reviews (
+    id            INTEGER PRIMARY KEY,
+    key           TEXT NOT NULL UNIQUE,
+    csp           TEXT NOT NULL,
+    title         TEXT,
+    review_type   TEXT NOT NULL DEFAULT 'DHR',
+    basis         TEXT,
+    source_url    TEXT,
+    summary       TEXT,
+    published     TEXT,            -- ISO: 2023, 2023-04 or 2023-04-12
+    year_of_death INTEGER,
+    base_key      TEXT,            -- the derived key before a -2, -3 suffix; NULL when id given
+    identity      TEXT NOT NULL,   -- what tells two reviews of one CSP and month apart
+    content_hash  TEXT NOT NULL    -- of the imported record; equal hash = unchanged
+);
+CREATE INDEX IF NOT EXISTS reviews_order ON reviews (published, key);
+CREATE INDEX IF NOT EXISTS reviews_derived ON reviews (base_key, identity);
+
+-- One row per recommendation, in the order of the review file (`position`). `number` is kept as
+-- written (8.2, 10.1.1.3, 9.1 a, R4) and may repeat; `sort_key` orders numbers naturally.
+CREATE TABLE IF NOT EXISTS recommendations (
+    id       INTEGER PRIMARY KEY,
+    review   INTEGER NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    number   TEXT NOT NULL,
+    sort_key TEXT NOT NULL,
+    text     TEXT NOT NULL,
+    UNIQUE (review, position)
+);
+CREATE INDEX IF NOT EXISTS recommendations_order ON recommendations (review, sort_key, position);
+
+-- One row per addressee, matched without regard to case.
+CREATE TABLE IF NOT EXISTS agencies (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+
+-- Which recommendation went to which agency; `written` is the name as the review gave it.
+CREATE TABLE IF NOT EXISTS recommendation_agencies (
+    recommendation INTEGER NOT NULL REFERENCES recommendations (id) ON DELETE CASCADE,
+    position       INTEGER NOT NULL,
+    agency         INTEGER NOT NULL REFERENCES agencies (id),
+    written        TEXT NOT NULL,
+    PRIMARY KEY (recommendation, position)
+);
+CREATE INDEX IF NOT EXISTS recommendation_agencies_agency ON recommendation_agencies (agency, recommendation);
+
+-- Full-text index over the recommendation text, kept in step by the triggers below. The double
+-- quotes around the content table let sqlite-utils and Datasette find it.
+CREATE VIRTUAL TABLE IF NOT EXISTS recommendations_fts USING fts5 (
+    text,
+    content="recommendations",
+    content_rowid="id",
+    tokenize="porter unicode61 remove_diacritics 2"
+);
+
+CREATE TRIGGER IF NOT EXISTS recommendations_ai AFTER INSERT ON recommendations BEGIN
+    INSERT INTO recommendations_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS recommendations_ad AFTER DELETE ON recommendations BEGIN
+    INSERT INTO recommendations_fts (recommendations_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS recommendations_au AFTER UPDATE ON recommendations BEGIN
+    INSERT INTO recommendations_fts (recommendations_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO recommendations_fts (rowid, text) VALUES (new.id, new.text);
+END;
+
+INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');
