@@ -360,4 +360,4 @@ def _did_you_mean(wanted: str, known: list[str]) -> str:
     folded = {name.casefold(): name for name in known}
     close = difflib.get_close_matches(wanted.casefold(), list(folded), n=3, cutoff=0.6)
     close += [f for f in folded if wanted.casefold() in f and f not in close][: 3 - len(close)]
-    return "; did you mean " + ", ".join(repr(folded[f]) for f in close) + "?" if close else ""
+    return " (did you mean " + ", ".join(repr(folded[f]) for f in close) + "?)" if close else ""

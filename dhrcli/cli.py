@@ -153,10 +153,9 @@ def import_(files, quiet, db_path):
                 say(line)
     catalogue.close()
     if not quiet or rejected:
-        plural = "s" if total.added + total.updated + total.unchanged != 1 else ""
-        summary = (f"dhr: {imported} file{'s' if imported != 1 else ''} imported: "
-                   f"{total.added} review{plural} added, {total.updated} updated, "
-                   f"{total.unchanged} unchanged; {total.recommendations} recommendations")
+        summary = (f"dhr: {imported} file{'s' if imported != 1 else ''} imported; reviews: "
+                   f"{total.added} added, {total.updated} updated, {total.unchanged} unchanged; "
+                   f"recommendations: {total.recommendations}")
         if rejected:
             summary += (f"; {rejected} file{'s' if rejected != 1 else ''} rejected "
                         f"(nothing from {'them' if rejected != 1 else 'it'} imported)")

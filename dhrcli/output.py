@@ -17,6 +17,7 @@ from .catalogue import HIGHLIGHT
 MACHINE_FORMATS = ("csv", "tsv", "json", "nl")
 TABLE_STYLE = "simple_grid"
 MIN_WIDTH = 8
+LONG_WORD = 24
 LIST_SEPARATOR = " | "
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
 
@@ -59,32 +60,33 @@ def _clean(value):
     return value
 
 
-def _flat(value, plain: bool) -> str:
+def _flat(value, plain: bool, separator: str = LIST_SEPARATOR) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(v) for v in value)
+        return separator.join(str(v) for v in value)
     text = str(value)
     return _clean(text) if plain else text
 
 
 def write_table(rows: Iterable[dict], columns: list[str], style: str | None, headers: bool,
                 out) -> None:
+    import tabulate as tabulate_module
     from tabulate import tabulate
 
     markdown = style in ("github", "pipe")
-    cells = [[_flat(row.get(c), plain=False) for c in columns] for row in rows]
-    if markdown:
-        cells = [[" ".join(cell.split()) for cell in line] for line in cells]
+    cells = [[_flat(row.get(c), plain=False, separator="\n") for c in columns] for row in rows]
+    if markdown:  # one line a cell, and a | inside a cell must not end it
+        cells = [[" ".join(cell.replace("\n", "; ").split()).replace("|", "\\|") for cell in line]
+                 for line in cells]
     else:
         cells = _wrap(cells, columns if headers else None, style or TABLE_STYLE)
     colour = _use_colour(out)
     cells = [[_highlight(cell, colour) for cell in line] for line in cells]
-    if not cells and headers:
-        out.write("(no rows)\n" if not markdown else "")
-        if markdown:
-            out.write(tabulate([], headers=columns, tablefmt=style) + "\n")
+    if not cells:
+        sys.stderr.write("dhr: no rows\n")
         return
+    tabulate_module.MIN_PADDING = 0
     text = tabulate(cells, headers=columns if headers else (), tablefmt=style or TABLE_STYLE,
                     disable_numparse=True)
     out.write(text + "\n")
@@ -101,30 +103,38 @@ def terminal_width() -> int:
 
 
 def _wrap(cells: list[list[str]], headers: list[str] | None, style: str) -> list[list[str]]:
-    """Wrap cells so the table fits the terminal: the widest columns give way first."""
+    """Wrap cells so the table fits the terminal: the columns of long text give way first,
+    and no column is made narrower than its longest word (up to LONG_WORD)."""
     if not cells:
         return cells
     count = len(cells[0])
-    natural = []
+    natural, floor = [], []
     for c in range(count):
-        width = max((len(line) for row in cells for line in row[c].splitlines()), default=0)
-        natural.append(max(width, len(headers[c]) if headers else 0, 1))
+        lines = [line for row in cells for line in row[c].splitlines()]
+        width = max(max((len(line) for line in lines), default=0), len(headers[c]) if headers else 0, 1)
+        word = max((len(w) for line in lines for w in line.split()), default=0)
+        natural.append(width)
+        floor.append(min(width, max(min(word, LONG_WORD), MIN_WIDTH)))
     room = terminal_width() - (3 * count + 1 if "grid" in style else 2 * (count - 1))
+
+    def widths_at(cap: int) -> list[int]:
+        return [max(f, min(n, cap)) for n, f in zip(natural, floor)]
+
     if sum(natural) <= room:
         return cells
     low, high = MIN_WIDTH, max(natural)
     while low < high:  # the largest cap at which the table fits
         cap = (low + high + 1) // 2
-        if sum(min(n, cap) for n in natural) <= room:
+        if sum(widths_at(cap)) <= room:
             low = cap
         else:
             high = cap - 1
-    widths = [min(n, low) for n in natural]
+    widths = widths_at(low)
     spare = room - sum(widths)
     for c in sorted(range(count), key=lambda c: -natural[c]):  # hand out what is left
-        extra = min(spare, natural[c] - widths[c])
-        widths[c] += max(extra, 0)
-        spare -= max(extra, 0)
+        extra = max(min(spare, natural[c] - widths[c]), 0)
+        widths[c] += extra
+        spare -= extra
     return [[_fill(cell, widths[c]) for c, cell in enumerate(row)] for row in cells]
 
 

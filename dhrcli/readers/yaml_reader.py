@@ -17,6 +17,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 KEPT_AS_WRITTEN = ("number", "published")
 NUMERIC_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")
+PLAIN_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
 MAX_NODES = 1_000_000
 MAX_DEPTH = 64
 
@@ -83,6 +84,9 @@ def _raw(node, constructor, where: str) -> Raw:
             except yaml.constructor.ConstructorError as error:
                 raise InputError([f"{where}:{node.start_mark.line + 1}: "
                                   f"{' '.join(str(error.problem).split())}"]) from None
+        if node.tag not in PLAIN_TAGS:
+            raise InputError([f"{where}:{node.start_mark.line + 1}: YAML tag {node.tag!r} is not "
+                              f"allowed in a review file"])
         if isinstance(node, yaml.SequenceNode):
             return [convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
