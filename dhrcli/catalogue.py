@@ -360,4 +360,8 @@ def _did_you_mean(wanted: str, known: list[str]) -> str:
     folded = {name.casefold(): name for name in known}
     close = difflib.get_close_matches(wanted.casefold(), list(folded), n=3, cutoff=0.6)
     close += [f for f in folded if wanted.casefold() in f and f not in close][: 3 - len(close)]
+    if not close:  # names that share a word with what was asked, most alike first
+        words = {w for w in wanted.casefold().split() if len(w) > 3}
+        sharing = [f for f in folded if words & set(f.split())]
+        close = sorted(sharing, key=lambda f: -difflib.SequenceMatcher(None, wanted.casefold(), f).ratio())[:3]
     return " (did you mean " + ", ".join(repr(folded[f]) for f in close) + "?)" if close else ""

@@ -116,14 +116,14 @@ def _wrap(cells: list[list[str]], headers: list[str] | None, style: str) -> list
         natural.append(width)
         floor.append(min(width, max(min(word, LONG_WORD), MIN_WIDTH)))
     room = terminal_width() - (3 * count + 1 if "grid" in style else 2 * (count - 1))
+    if sum(natural) <= room:
+        return cells
 
     def widths_at(cap: int) -> list[int]:
         return [max(f, min(n, cap)) for n, f in zip(natural, floor)]
 
-    if sum(natural) <= room:
-        return cells
     low, high = MIN_WIDTH, max(natural)
-    while low < high:  # the largest cap at which the table fits
+    while low < high:  # the largest cap on a column's width at which the table fits
         cap = (low + high + 1) // 2
         if sum(widths_at(cap)) <= room:
             low = cap

@@ -1,0 +1,59 @@
+import csv
+import io
+import json
+
+from conftest import numbers, run, write
+
+REC_COLUMNS = ["review_id", "csp", "title", "published", "year_of_death", "number", "text",
+               "agencies", "source_url"]
+
+
+def test_norfolk_constabulary_as_csv(norfolk):
+    result = run("by-agency", "Norfolk Constabulary", "--csv")
+    assert result.exit_code == 0
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == REC_COLUMNS
+    assert [r[5] for r in rows[1:]] == ["2", "3", "4", "6", "7"]
+    assert rows[3][7] == "Leeway Domestic Abuse and Violence Services | Norfolk Constabulary"
+
+
+def test_ministry_of_justice_any_case_as_json(norfolk):
+    result = run("by-agency", "ministry of justice", "--json")
+    rows = json.loads(result.stdout)
+    assert [r["number"] for r in rows] == ["9", "30", "31"]
+    assert list(rows[0]) == REC_COLUMNS
+    assert rows[1]["agencies"] == ["Norfolk County Community Safety Partnership", "Home Office",
+                                   "Ministry of Justice"]
+
+
+def test_counts_most_first(norfolk):
+    rows = json.loads(run("by-agency", "--json").stdout)
+    assert rows[0] == {"agency": "Norfolk and Norwich University Hospital NHS Foundation Trust",
+                       "recommendations": 7, "reviews": 1}
+    assert len(rows) == 13
+    assert [r["recommendations"] for r in rows] == sorted((r["recommendations"] for r in rows), reverse=True)
+    assert sum(r["recommendations"] for r in rows) == 35
+
+
+def test_counts_across_reviews(norfolk, tmp_path):
+    run("import", write(tmp_path / "b.yaml", "csp: B\nrecommendations:\n"
+                        "  - {text: a, to: HOME OFFICE}\n  - {text: b, to: Home Office}\n"))
+    rows = {r["agency"]: r for r in json.loads(run("by-agency", "--json").stdout)}
+    assert rows["Home Office"]["recommendations"] == 4 and rows["Home Office"]["reviews"] == 2
+    assert numbers(run("by-agency", "home office", "--json")) == ["1", "2", "5", "30"]
+
+
+def test_unknown_agency_suggests_close_names(norfolk):
+    result = run("by-agency", "Norfolk Constabularly")
+    assert result.exit_code == 1
+    assert "no agency named 'Norfolk Constabularly'" in result.stderr
+    assert "did you mean 'Norfolk Constabulary'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_natural_order_within_a_review(tmp_path):
+    text = "csp: A\nrecommendations:\n" + "".join(
+        f"  - {{number: '{n}', text: t{n}, to: X}}\n" for n in ["10", "9.1 b", "2", "8.10", "8.2", "9.1 a", "1"])
+    run("import", write(tmp_path / "a.yaml", text))
+    assert numbers(run("by-agency", "X", "--json")) == ["1", "2", "8.2", "8.10", "9.1 a", "9.1 b", "10"]
+    assert numbers(run("show", "a-undated", "--json")) == ["1", "2", "8.2", "8.10", "9.1 a", "9.1 b", "10"]
