@@ -178,7 +178,8 @@ class Catalogue:
             self.db.execute("COMMIT")
         except InputError as error:
             self.db.execute("ROLLBACK")
-            raise InputError(problems + [p for p in error.problems if p not in problems]) from None
+            found = problems + [p for p in error.problems if p not in problems]
+            raise InputError(found + result.warnings) from None
         except BaseException:
             self.db.execute("ROLLBACK")
             raise

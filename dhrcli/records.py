@@ -185,7 +185,8 @@ def build_review(raw: Raw, where: str) -> tuple[Review | None, list[str], list[s
 
     for key in data:
         if key not in REVIEW_FIELDS:
-            warnings.append(f"{place(key)}: {label}: warning: unknown key {key!r} ignored")
+            warnings.append(f"{place(key)}: {label}: warning: unknown key {key!r} ignored"
+                            + _suggest(key, REVIEW_FIELDS))
 
     def text_field(key: str, required: bool = False) -> str | None:
         value = data.get(key)
@@ -275,7 +276,7 @@ def _build_recommendation(item, index, raw, place, label, problems, warnings):
     for key in item:
         if key not in RECOMMENDATION_FIELDS:
             warnings.append(f"{place(*path, key)}: {label}, {name}: warning: unknown key "
-                            f"{key!r} ignored")
+                            f"{key!r} ignored" + _suggest(key, RECOMMENDATION_FIELDS))
 
     number = item.get("number")
     if number is None:
@@ -324,6 +325,13 @@ def _unique(names: list[str]) -> list[str]:
             seen.add(name.casefold())
             kept.append(name)
     return kept
+
+
+def _suggest(key: object, known: tuple[str, ...]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(str(key).lower(), known, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def describe(value: object) -> str:

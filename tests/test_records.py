@@ -107,3 +107,8 @@ def test_every_problem_in_a_review_is_reported():
     assert len(problems) == 3
     assert "recommendation 2 (number 2)" in problems[1]
     assert "recommendation 3" in problems[2]
+
+
+def test_a_misspelt_key_suggests_the_right_one():
+    _, _, warnings = review(recommendations=[{"text": "a", "adressed_to": "X"}])
+    assert warnings[0].endswith("unknown key 'adressed_to' ignored (did you mean 'addressed_to'?)")
