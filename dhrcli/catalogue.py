@@ -250,22 +250,21 @@ class Catalogue:
 
     def agency_id(self, name: str) -> int:
         """The agency of that name (any case); DhrError with the closest names if none."""
-        row = self.db.execute("SELECT id FROM agencies WHERE name = ?",
-                              (" ".join(name.split()),)).fetchone()
-        if row:
-            return row[0]
-        names = [r[0] for r in self.db.execute("SELECT name FROM agencies ORDER BY name")]
-        raise DhrError(f"no agency named {name!r} in the catalogue" + _did_you_mean(name, names)
-                       + "; 'dhr by-agency' lists them all")
+        return self._find("agencies", "name", "agency named", " ".join(name.split()),
+                          "dhr by-agency")["id"]
 
     def review_row(self, key: str) -> sqlite3.Row:
-        row = self.db.execute("SELECT * FROM reviews WHERE key = ? COLLATE NOCASE",
-                              (key.strip(),)).fetchone()
+        """The review with that key (any case); DhrError with the closest keys if none."""
+        return self._find("reviews", "key", "review with id", key.strip(), "dhr reviews")
+
+    def _find(self, table: str, column: str, what: str, value: str, lister: str) -> sqlite3.Row:
+        row = self.db.execute(f"SELECT * FROM {table} WHERE {column} = ? COLLATE NOCASE",
+                              (value,)).fetchone()
         if row:
             return row
-        keys = [r[0] for r in self.db.execute("SELECT key FROM reviews ORDER BY key")]
-        raise DhrError(f"no review with id {key!r} in the catalogue" + _did_you_mean(key, keys)
-                       + "; 'dhr reviews' lists them all")
+        known = [r[0] for r in self.db.execute(f"SELECT {column} FROM {table} ORDER BY 1")]
+        raise DhrError(f"no {what} {value!r} in the catalogue" + _did_you_mean(value, known)
+                       + f"; '{lister}' lists them all")
 
     # -- queries ------------------------------------------------------------------------------
 

@@ -134,12 +134,9 @@ def import_(files, quiet, db_path):
         click.echo(line, err=True)
 
     for where, data in _inputs(files):
-        if isinstance(data, InputError):
-            rejected += 1
-            for line in data.problems:
-                say(line)
-            continue
         try:
+            if isinstance(data, InputError):
+                raise data
             result = catalogue.import_file(read(data, where), where)
         except InputError as error:
             rejected += 1
