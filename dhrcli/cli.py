@@ -328,7 +328,10 @@ def info(fmt, style, headers, db_path):
 
 
 def main() -> None:
-    """The console script: as `cli`, and quiet when the reader of stdout goes away."""
+    """The console script: as `cli`, always UTF-8, and quiet when the reader of stdout goes away."""
+    for stream in (sys.stdout, sys.stderr):
+        if (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8")
     try:
         cli()
     except BrokenPipeError:

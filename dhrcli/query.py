@@ -15,7 +15,7 @@ _WORD = re.compile(r"\w")
 def to_match(text: str) -> str | None:
     """The FTS5 query for plain user text, or None when it holds nothing to search for."""
     phrases = []
-    for chunk in text.split():
+    for chunk in text.replace("\x00", " ").split():  # SQLite would end the query at a NUL
         chunk = chunk.replace('"', "")
         if _WORD.search(chunk):
             phrases.append(f'"{chunk}"')

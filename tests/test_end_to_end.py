@@ -89,3 +89,12 @@ def test_a_closed_pipe_is_quiet(tmp_path, env):
                               cwd=tmp_path, env=env, capture_output=True, text=True)
     assert pipeline.stdout.count("\n") == 1
     assert "Traceback" not in pipeline.stderr and "Broken pipe" not in pipeline.stderr
+
+
+def test_output_is_utf8_whatever_the_locale(tmp_path, env):
+    dhr("import", NORFOLK, cwd=tmp_path, env=env)
+    plain = {**env, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"}
+    result = subprocess.run([DHR, "search", "Clare's Law", "--csv"], cwd=tmp_path, env=plain,
+                            capture_output=True)
+    assert result.returncode == 0, result.stderr
+    assert "Clare’s Law".encode("utf-8") in result.stdout

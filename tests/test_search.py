@@ -41,7 +41,7 @@ def test_stemming_finds_other_forms(norfolk):
 
 @pytest.mark.parametrize("query", [
     'POL-358 "unbalanced', '"', "A&E", "Clare's", "NEAR(", "AND AND", "a OR", "*", "^start",
-    "col:umn", "(", "))", "'", "-", "NOT", "😀", "über", "x\"y\"z", "“quoted”", "{a b}", "a+b",
+    "col:umn", "(", "))", "'", "-", "NOT", "😀", "über", "x\"y\"z", "“quoted”", "{a b}", "a+b", "nul\x00byte", "tab\tand\nline",
 ])
 def test_plain_queries_never_raise(norfolk, query):
     result = run("search", query, "--json")
