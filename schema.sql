@@ -39,11 +39,19 @@ CREATE TABLE IF NOT EXISTS recommendations (
 );
 CREATE INDEX IF NOT EXISTS recommendations_order ON recommendations (review, sort_key, position);
 
--- One row per addressee, matched without regard to case.
+-- One row per canonical agency. `key` is the folded name (case, white space, apostrophes,
+-- "&"/"and", "The", "Ltd" do not count); `name` is the registry's name, or for a body the
+-- registry does not know, the spelling the reviews use most. `matched` says where the sector
+-- came from: registry (shipped), user (the user's aliases file), rules (name rules) or other.
 CREATE TABLE IF NOT EXISTS agencies (
-    id   INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+    id       INTEGER PRIMARY KEY,
+    key      TEXT NOT NULL UNIQUE,
+    name     TEXT NOT NULL,
+    sector   TEXT NOT NULL DEFAULT 'other',
+    national INTEGER NOT NULL DEFAULT 0,
+    matched  TEXT NOT NULL DEFAULT 'other'
 );
+CREATE INDEX IF NOT EXISTS agencies_sector ON agencies (sector);
 
 -- Which recommendation went to which agency; `written` is the name as the review gave it.
 CREATE TABLE IF NOT EXISTS recommendation_agencies (
@@ -54,6 +62,7 @@ CREATE TABLE IF NOT EXISTS recommendation_agencies (
     PRIMARY KEY (recommendation, position)
 );
 CREATE INDEX IF NOT EXISTS recommendation_agencies_agency ON recommendation_agencies (agency, recommendation);
+CREATE INDEX IF NOT EXISTS recommendation_agencies_written ON recommendation_agencies (written);
 
 -- Full-text index over the recommendation text, kept in step by the triggers below. The double
 -- quotes around the content table let sqlite-utils and Datasette find it.

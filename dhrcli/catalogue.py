@@ -19,7 +19,7 @@ from .records import DhrError, InputError, Raw, Review, build_review
 SCHEMA_VERSION = 1
 
 REC_COLUMNS = ["review_id", "csp", "title", "published", "year_of_death", "number", "text",
-               "agencies", "source_url"]
+               "agencies", "sectors", "scope", "source_url"]
 SEARCH_COLUMNS = REC_COLUMNS + ["rank", "snippet"]
 HIGHLIGHT = ("\x02", "\x03")  # around each match in a snippet; output.py shows or drops them
 
@@ -28,11 +28,19 @@ SELECT v.key AS review_id, v.csp, v.title, v.published, v.year_of_death, r.numbe
        (SELECT json_group_array(written) FROM (
             SELECT written FROM recommendation_agencies
             WHERE recommendation = r.id ORDER BY position)) AS agencies,
+       (SELECT json_group_array(sector) FROM (
+            SELECT a.sector FROM recommendation_agencies ra JOIN agencies a ON a.id = ra.agency
+            WHERE ra.recommendation = r.id GROUP BY a.sector ORDER BY min(ra.position))) AS sectors,
+       CASE WHEN EXISTS (
+            SELECT 1 FROM recommendation_agencies ra JOIN agencies a ON a.id = ra.agency
+            WHERE ra.recommendation = r.id AND a.national) THEN 'national' ELSE 'local' END AS scope,
        v.source_url{extra}
 FROM {source}
 JOIN reviews v ON v.id = r.review
 """
 _REC_ORDER = "v.published, v.key, r.sort_key, r.position"
+_SECTOR_OF = ("r.id IN (SELECT ra.recommendation FROM recommendation_agencies ra "
+              "JOIN agencies a ON a.id = ra.agency WHERE a.{})")
 
 
 def schema_sql() -> str:
@@ -62,6 +70,9 @@ class Filters:
     """What a query is narrowed to; every part optional."""
 
     agency: str | None = None
+    with_predecessors: bool = False
+    sector: str | None = None
+    national: bool | None = None
     csp: str | None = None
     review: str | None = None
     since: int | None = None
@@ -70,9 +81,15 @@ class Filters:
     def where(self, catalogue: "Catalogue") -> tuple[list[str], list]:
         clauses, params = [], []
         if self.agency is not None:
+            ids = sum(catalogue.agency_ids(self.agency, self.with_predecessors), [])
             clauses.append("r.id IN (SELECT recommendation FROM recommendation_agencies "
-                           "WHERE agency = ?)")
-            params.append(catalogue.agency_id(self.agency))
+                           f"WHERE agency IN ({', '.join('?' * len(ids))}))")
+            params.extend(ids)
+        if self.sector is not None:
+            clauses.append(_SECTOR_OF.format("sector = ?"))
+            params.append(self.sector)
+        if self.national is not None:
+            clauses.append(("" if self.national else "NOT ") + _SECTOR_OF.format("national"))
         if self.csp is not None:
             clauses.append("v.csp = ? COLLATE NOCASE")
             params.append(self.csp)
@@ -95,6 +112,7 @@ class ImportResult:
     unchanged: int = 0
     recommendations: int = 0
     warnings: list[str] = field(default_factory=list)
+    agencies: set[int] = field(default_factory=set)  # the agencies this import linked to
 
     def add(self, other: "ImportResult") -> None:
         self.added += other.added
@@ -106,8 +124,11 @@ class ImportResult:
 class Catalogue:
     """An open catalogue. `write=False` never creates a file: a missing one reads as empty."""
 
-    def __init__(self, path: Path, write: bool = False):
+    def __init__(self, path: Path, write: bool = False, aliases: Path | None = None):
         self.path = Path(path)
+        self.aliases_path = aliases
+        self._registry = None
+        self._agency_ids: dict[str, int] = {}
         self.exists = self.path.is_file()
         if not self.exists and write:
             try:
@@ -122,6 +143,8 @@ class Catalogue:
             self.db.execute("PRAGMA busy_timeout = 10000")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._prepare(write)
+            if target != ":memory:":
+                self._sync_registry()
         except sqlite3.DatabaseError as error:
             raise DhrError(f"{self.path}: not a dhr catalogue ({error})") from None
 
@@ -144,6 +167,76 @@ class Catalogue:
 
     def close(self) -> None:
         self.db.close()
+
+    @property
+    def registry(self):
+        """The agency registry (shipped, rules and the user's file), loaded when first needed."""
+        if self._registry is None:
+            from . import agencies
+
+            self._registry = agencies.load(self.aliases_path)
+        return self._registry
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def _sync_registry(self) -> None:
+        """Re-link the agencies if the registry (shipped, rules or user file) has changed
+        since the catalogue was last written. A read-only catalogue is left as it is."""
+        from . import agencies
+
+        current = agencies.fingerprint(self.aliases_path)
+        if self._meta("registry") == current:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self._relink()
+                self._set_meta("registry", current)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as error:
+            if "readonly" not in str(error) and "read-only" not in str(error):
+                raise
+
+    def relink(self) -> int:
+        """Link every addressee again under the current registry, in one transaction.
+        Returns how many addressee links changed agency."""
+        from . import agencies
+
+        self._registry = None  # the registry's files may have changed since it was loaded
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            changed = self._relink()
+            self._set_meta("registry", agencies.fingerprint(self.aliases_path))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return changed
+
+    def _relink(self) -> int:
+        self._agency_ids.clear()
+        links = self.db.execute("SELECT written, agency, count(*) FROM recommendation_agencies "
+                                "GROUP BY written, agency").fetchall()
+        changed, touched = 0, set()
+        for written, old, count in links:
+            new = self._agency_for(written, refresh=True)
+            touched.add(new)
+            if new != old:
+                self.db.execute("UPDATE recommendation_agencies SET agency = ? "
+                                "WHERE written = ? AND agency = ?", (new, written, old))
+                changed += count
+        self.db.execute("DELETE FROM agencies WHERE id NOT IN "
+                        "(SELECT agency FROM recommendation_agencies)")
+        self._settle_names(touched)
+        return changed
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -175,6 +268,7 @@ class Catalogue:
             if result.updated:
                 self.db.execute("DELETE FROM agencies WHERE id NOT IN "
                                 "(SELECT agency FROM recommendation_agencies)")
+            self._settle_names(result.agencies)
             self.db.execute("COMMIT")
         except InputError as error:
             self.db.execute("ROLLBACK")
@@ -227,10 +321,11 @@ class Catalogue:
                 "INSERT INTO recommendations (review, position, number, sort_key, text) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (review_row, position, rec.number, rec.sort_key, rec.text)).lastrowid
+            links = [(rec_row, i, self._agency_for(name), name) for i, name in enumerate(rec.to, 1)]
             db.executemany(
                 "INSERT INTO recommendation_agencies (recommendation, position, agency, written) "
-                "VALUES (?, ?, ?, ?)",
-                [(rec_row, i, self._agency_for(name), name) for i, name in enumerate(rec.to, 1)])
+                "VALUES (?, ?, ?, ?)", links)
+            result.agencies.update(link[2] for link in links)
         return key
 
     def _free_key(self, base: str) -> str:
@@ -240,18 +335,77 @@ class Catalogue:
             key = f"{base}-{n}"
         return key
 
-    def _agency_for(self, name: str) -> int:
-        row = self.db.execute("SELECT id FROM agencies WHERE name = ?", (name,)).fetchone()
-        if row:
-            return row[0]
-        return self.db.execute("INSERT INTO agencies (name) VALUES (?)", (name,)).lastrowid
+    def _agency_for(self, written: str, refresh: bool = False) -> int:
+        """The catalogue's agency for an addressee as written, added if new. With `refresh`,
+        its sector, scope and (for registry bodies) name are set from the registry again."""
+        if written in self._agency_ids:
+            return self._agency_ids[written]
+        agency = self.registry.resolve(written)
+        row = self.db.execute("SELECT id FROM agencies WHERE key = ?", (agency.key,)).fetchone()
+        if row is None:
+            agency_id = self.db.execute(
+                "INSERT INTO agencies (key, name, sector, national, matched) VALUES (?, ?, ?, ?, ?)",
+                (agency.key, agency.name, agency.sector, agency.national, agency.matched)).lastrowid
+        else:
+            agency_id = row[0]
+            if refresh:
+                self.db.execute("UPDATE agencies SET sector = ?, national = ?, matched = ? "
+                                "WHERE id = ?", (agency.sector, agency.national, agency.matched,
+                                                 agency_id))
+                if agency.matched in ("registry", "user"):
+                    self.db.execute("UPDATE agencies SET name = ? WHERE id = ?",
+                                    (agency.name, agency_id))
+        self._agency_ids[written] = agency_id
+        return agency_id
+
+    def _settle_names(self, agency_ids) -> None:
+        """Give each agency the registry does not know the spelling its reviews use most
+        (ties: the first in sort order), so the name does not hang on import order."""
+        for agency_id in agency_ids:
+            matched = self.db.execute("SELECT matched FROM agencies WHERE id = ?",
+                                      (agency_id,)).fetchone()
+            if matched is None or matched[0] in ("registry", "user"):
+                continue
+            votes: dict[str, int] = {}
+            for written, count in self.db.execute(
+                    "SELECT written, count(*) FROM recommendation_agencies WHERE agency = ? "
+                    "GROUP BY written", (agency_id,)):
+                name = self.registry.resolve(written).name
+                votes[name] = votes.get(name, 0) + count
+            if votes:
+                best = min(votes, key=lambda name: (-votes[name], name))
+                self.db.execute("UPDATE agencies SET name = ? WHERE id = ?", (best, agency_id))
 
     # -- looking things up --------------------------------------------------------------------
 
-    def agency_id(self, name: str) -> int:
-        """The agency of that name (any case); DhrError with the closest names if none."""
-        return self._find("agencies", "name", "agency named", " ".join(name.split()),
-                          "dhr by-agency")["id"]
+    def agency_ids(self, name: str, with_predecessors: bool = False) -> tuple[list[int], list[int]]:
+        """The catalogue's agency for a name or alias (any spelling), and with_predecessors the
+        agencies it took over from. A body the registry knows but no review has addressed gives
+        no ids; a name nobody knows is a DhrError naming the closest known names."""
+        registry = self.registry
+        known = registry.lookup(name)
+        key = known.key if known else registry.resolve(name).key
+        row = self.db.execute("SELECT id FROM agencies WHERE key = ?", (key,)).fetchone()
+        if row is None and known is None:
+            names = [r[0] for r in self.db.execute("SELECT name FROM agencies ORDER BY name")]
+            raise DhrError(f"no agency named {name!r} in the catalogue or the registry"
+                           + _did_you_mean(name, names + registry.names())
+                           + "; 'dhr by-agency' lists the agencies in the catalogue")
+        predecessors = []
+        if with_predecessors:
+            for predecessor, _date in registry.predecessors(key):
+                found = self.db.execute("SELECT id FROM agencies WHERE key = ?",
+                                        (predecessor,)).fetchone()
+                if found:
+                    predecessors.append(found[0])
+        return ([row[0]] if row else []), predecessors
+
+    def agency_name(self, name: str) -> str:
+        """The catalogue's name for an agency given by any spelling; DhrError if unknown."""
+        own, _ = self.agency_ids(name)
+        if not own:
+            return " ".join(name.split())
+        return self.db.execute("SELECT name FROM agencies WHERE id = ?", own).fetchone()[0]
 
     def review_row(self, key: str) -> sqlite3.Row:
         """The review with that key (any case); DhrError with the closest keys if none."""
@@ -271,11 +425,24 @@ class Catalogue:
     def recommendations(self, filters: Filters) -> Iterator[dict]:
         """Recommendation rows (REC_COLUMNS), in review order and natural number order."""
         clauses, params = filters.where(self)
-        sql = _REC_SELECT.format(extra="", source="recommendations r")
+        extra, extra_params = "", []
+        if filters.agency is not None and filters.with_predecessors:
+            own, predecessors = self.agency_ids(filters.agency, True)
+            extra = (f", CASE WHEN r.id IN (SELECT recommendation FROM recommendation_agencies "
+                     f"WHERE agency IN ({', '.join('?' * len(own))})) THEN NULL ELSE "
+                     f"(SELECT group_concat(a.name, ' | ') FROM recommendation_agencies ra "
+                     f"JOIN agencies a ON a.id = ra.agency WHERE ra.recommendation = r.id AND "
+                     f"ra.agency IN ({', '.join('?' * len(predecessors))})) END AS predecessor")
+            extra_params = own + predecessors
+        sql = _REC_SELECT.format(extra=extra, source="recommendations r")
+        params = extra_params + params
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += f" ORDER BY {_REC_ORDER}"
-        return (_rec_row(row) for row in self.db.execute(sql, params))
+        rows = self.db.execute(sql, params)
+        if extra:
+            return ({**_rec_row(row), "predecessor": row["predecessor"]} for row in rows)
+        return (_rec_row(row) for row in rows)
 
     def search(self, match: str, filters: Filters, limit: int | None) -> Iterator[dict]:
         """Rows (SEARCH_COLUMNS) matching an FTS5 query, best first by bm25.
@@ -301,14 +468,46 @@ class Catalogue:
         return ({**_rec_row(row), "rank": rank, "snippet": row["snippet"]}
                 for rank, row in enumerate(cursor, start=1))
 
-    def agency_counts(self) -> list[dict]:
-        """Every agency with its recommendations and reviews, most first."""
-        return [dict(row) for row in self.db.execute(
-            "SELECT a.name AS agency, count(DISTINCT ra.recommendation) AS recommendations, "
+    def agency_counts(self, sector: str | None = None, unmatched: bool = False) -> list[dict]:
+        """Every agency with its sector, scope, where its sector came from, its aliases in the
+        registry, the spellings reviews used, and its recommendations and reviews; most first."""
+        registry = self.registry
+        aliases: dict[str, int] = {}
+        for canonical in registry.aliases.values():
+            aliases[canonical] = aliases.get(canonical, 0) + 1
+        clauses, params = [], []
+        if sector:
+            clauses.append("a.sector = ?")
+            params.append(sector)
+        if unmatched:
+            clauses.append("a.matched IN ('rules', 'other')")
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self.db.execute(
+            "SELECT a.key, a.name AS agency, a.sector, "
+            "CASE WHEN a.national THEN 'national' ELSE 'local' END AS scope, a.matched, "
+            "count(DISTINCT ra.written) AS spellings, "
+            "count(DISTINCT ra.recommendation) AS recommendations, "
             "count(DISTINCT r.review) AS reviews "
             "FROM agencies a JOIN recommendation_agencies ra ON ra.agency = a.id "
-            "JOIN recommendations r ON r.id = ra.recommendation "
-            "GROUP BY a.id ORDER BY recommendations DESC, reviews DESC, a.name")]
+            f"JOIN recommendations r ON r.id = ra.recommendation {where} "
+            "GROUP BY a.id ORDER BY recommendations DESC, reviews DESC, a.name", params)
+        return [{"agency": row["agency"], "sector": row["sector"], "scope": row["scope"],
+                 "matched": row["matched"], "aliases": aliases.get(row["key"], 0),
+                 "spellings": row["spellings"], "recommendations": row["recommendations"],
+                 "reviews": row["reviews"]} for row in rows]
+
+    def sector_counts(self) -> list[dict]:
+        """Every sector with its recommendations, reviews and agencies; most first."""
+        from .agencies import SECTORS
+
+        counts = {row["sector"]: dict(row) for row in self.db.execute(
+            "SELECT a.sector, count(DISTINCT ra.recommendation) AS recommendations, "
+            "count(DISTINCT r.review) AS reviews, count(DISTINCT a.id) AS agencies "
+            "FROM agencies a JOIN recommendation_agencies ra ON ra.agency = a.id "
+            "JOIN recommendations r ON r.id = ra.recommendation GROUP BY a.sector")}
+        rows = [counts.get(sector, {"sector": sector, "recommendations": 0, "reviews": 0,
+                                    "agencies": 0}) for sector in SECTORS]
+        return sorted(rows, key=lambda row: (-row["recommendations"], SECTORS.index(row["sector"])))
 
     def reviews(self) -> list[dict]:
         """One row per review with its counts, in review order."""
@@ -344,6 +543,7 @@ class Catalogue:
             "unaddressed": self.db.execute(
                 "SELECT count(*) FROM recommendations WHERE id NOT IN "
                 "(SELECT recommendation FROM recommendation_agencies)").fetchone()[0],
+            "aliases_file": str(self.aliases_path) if self.aliases_path else None,
             "sqlite_version": sqlite3.sqlite_version,
         }
 
@@ -353,6 +553,7 @@ def _rec_row(row: sqlite3.Row) -> dict:
 
     record = {column: row[column] for column in REC_COLUMNS}
     record["agencies"] = json.loads(record["agencies"])
+    record["sectors"] = json.loads(record["sectors"])
     return record
 
 

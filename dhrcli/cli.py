@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .agencies import SECTORS
 
 RECORD_TABLE = ["review_id", "number", "text", "agencies"]
 SEARCH_TABLE = ["rank", "review_id", "number", "snippet", "agencies"]
@@ -34,11 +35,40 @@ class DhrGroup(click.Group):
             raise click.ClickException(f"database error: {error}") from None
 
 
+class Where:
+    """Which catalogue and aliases file a command works on, from --db and --aliases."""
+
+    def __init__(self, db: str | None, aliases: str | None):
+        self.db, self.aliases = db, aliases
+
+    def open(self, write: bool = False):
+        from .catalogue import Catalogue, default_path
+
+        return Catalogue(Path(self.db) if self.db else default_path(), write=write,
+                         aliases=self.aliases_path())
+
+    def aliases_path(self) -> Path:
+        from .agencies import user_aliases_path
+
+        return Path(self.aliases) if self.aliases else user_aliases_path()
+
+
 def db_option(command):
+    """-d/--db and --aliases on a command; passes `where` (a Where) on."""
+
+    @functools.wraps(command)
+    def wrapper(*args, db_path, aliases_path, **kwargs):
+        return command(*args, where=Where(db_path, aliases_path), **kwargs)
+
+    wrapper = click.option(
+        "--aliases", "aliases_path", envvar="DHR_ALIASES", metavar="FILE",
+        type=click.Path(dir_okay=False),
+        help="Your agency aliases file (default: $DHR_ALIASES, else the file 'dhr info' shows).",
+    )(wrapper)
     return click.option(
         "-d", "--db", "db_path", envvar="DHR_DB", type=click.Path(dir_okay=False),
         help="The catalogue file (default: $DHR_DB, else the per-user file 'dhr info' shows).",
-    )(command)
+    )(wrapper)
 
 
 def output_options(command):
@@ -75,7 +105,13 @@ def output_options(command):
 
 def filter_options(command):
     options = [
-        click.option("--agency", help="Only recommendations addressed to this agency."),
+        click.option("--agency", help="Only recommendations addressed to this agency (any name "
+                                      "or alias)."),
+        click.option("--sector", type=click.Choice(SECTORS), metavar="SECTOR",
+                     help="Only recommendations addressed to an agency in this sector "
+                          "('dhr sectors' lists them)."),
+        click.option("--national/--local", "national", default=None,
+                     help="Only national recommendations (to a national body), or only local."),
         click.option("--csp", help="Only reviews of this Community Safety Partnership."),
         click.option("--review", "review", metavar="REVIEW_ID", help="Only this review."),
         click.option("--since", type=int, metavar="YEAR", help="Published in or after YEAR."),
@@ -84,12 +120,6 @@ def filter_options(command):
     for option in reversed(options):
         command = option(command)
     return command
-
-
-def open_catalogue(db_path: str | None, write: bool = False):
-    from .catalogue import Catalogue, default_path
-
-    return Catalogue(Path(db_path) if db_path else default_path(), write=write)
 
 
 @click.group(cls=DhrGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -109,7 +139,7 @@ def cli():
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-q", "--quiet", is_flag=True, help="No warnings or summary on stderr.")
 @db_option
-def import_(files, quiet, db_path):
+def import_(files, quiet, where):
     """Import review files (YAML or JSON) into the catalogue.
 
     Each file is imported whole, in one transaction, or not at all: a file with any invalid
@@ -127,7 +157,7 @@ def import_(files, quiet, db_path):
     from .readers import read
     from .records import InputError
 
-    catalogue = open_catalogue(db_path, write=True)
+    catalogue = where.open(write=True)
     total, imported, rejected = ImportResult(), 0, 0
 
     def say(line: str) -> None:
@@ -200,7 +230,8 @@ def _read_file(path: Path, name: str):
               help="At most this many results; 0 for all.")
 @output_options
 @db_option
-def search(query, raw, agency, csp, review, since, until, limit, fmt, style, headers, db_path):
+def search(query, raw, agency, sector, national, csp, review, since, until, limit, fmt, style,
+           headers, where):
     """Full-text search of recommendation text, best match first.
 
     Words are matched as typed, punctuation and all (POL-358, Clare's Law, A&E), with
@@ -217,8 +248,9 @@ def search(query, raw, agency, csp, review, since, until, limit, fmt, style, hea
     from .query import RAW_HINT, to_match
 
     match = query if raw else to_match(query)
-    catalogue = open_catalogue(db_path)
-    filters = Filters(agency=agency, csp=csp, review=review, since=since, until=until)
+    catalogue = where.open()
+    filters = Filters(agency=agency, sector=sector, national=national, csp=csp, review=review,
+                      since=since, until=until)
     rows = []
     if match is not None:
         try:
@@ -235,35 +267,176 @@ def search(query, raw, agency, csp, review, since, until, limit, fmt, style, hea
 
 @cli.command(name="by-agency")
 @click.argument("agency", required=False)
+@click.option("--sector", type=click.Choice(SECTORS), metavar="SECTOR",
+              help="Only recommendations addressed to an agency in this sector.")
+@click.option("--national/--local", "national", default=None,
+              help="Only national recommendations (to a national body), or only local ones.")
+@click.option("--with-predecessors", is_flag=True,
+              help="Also what was addressed to the bodies AGENCY took over from (a CCG for an "
+                   "ICB), marked in the predecessor column.")
 @output_options
 @db_option
-def by_agency(agency, fmt, style, headers, db_path):
+def by_agency(agency, sector, national, with_predecessors, fmt, style, headers, where):
     """Recommendations by addressee.
 
-    Without AGENCY: every agency with its number of recommendations and reviews, most first.
-    With AGENCY (any case): every recommendation addressed to it, by review and number.
+    Without AGENCY: every agency with its sector, scope and number of recommendations and
+    reviews, most first. With AGENCY (its name or any alias, in any case): every recommendation
+    addressed to it, by review and number. --sector and --national/--local list the
+    recommendations addressed to a sector, or to national or local bodies.
 
     \b
     Example:
         dhr by-agency
         dhr by-agency "Norfolk Constabulary" --csv
+        dhr by-agency --sector police
+        dhr by-agency --national --json
+        dhr by-agency "NHS Norfolk and Waveney ICB" --with-predecessors
     """
     from .catalogue import REC_COLUMNS, Filters
     from .output import write
 
-    catalogue = open_catalogue(db_path)
-    if agency is None:
-        write(catalogue.agency_counts(), ["agency", "recommendations", "reviews"], fmt, style,
-              headers)
-    else:
-        write(catalogue.recommendations(Filters(agency=agency)), REC_COLUMNS, fmt, style,
-              headers, table_columns=RECORD_TABLE)
+    if with_predecessors and agency is None:
+        raise click.UsageError("--with-predecessors needs an AGENCY")
+    catalogue = where.open()
+    if agency is None and sector is None and national is None:
+        write(catalogue.agency_counts(), ["agency", "sector", "scope", "recommendations", "reviews"],
+              fmt, style, headers)
+        return
+    filters = Filters(agency=agency, with_predecessors=with_predecessors, sector=sector,
+                      national=national)
+    columns = REC_COLUMNS + (["predecessor"] if with_predecessors else [])
+    table = RECORD_TABLE + (["predecessor"] if with_predecessors else [])
+    write(catalogue.recommendations(filters), columns, fmt, style, headers, table_columns=table)
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--sector", type=click.Choice(SECTORS), metavar="SECTOR",
+              help="Only agencies in this sector.")
+@click.option("--unmatched", is_flag=True,
+              help="Only agencies the registry does not know (sector from name rules, or other).")
+@output_options
+@db_option
+@click.pass_context
+def agencies(ctx, sector, unmatched, fmt, style, headers, where):
+    """The agencies in the catalogue, one row per body, and their aliases.
+
+    Each addressee is matched to one canonical agency: case, white space, apostrophes,
+    '&'/'and', a leading 'The' and a trailing 'Ltd' do not count, and the registry's aliases
+    (shipped, then your aliases file) name the same body. 'matched' says where the sector came
+    from: registry, user (your file), rules (the name rules) or other (no rule matched).
+
+    \b
+    Example:
+        dhr agencies
+        dhr agencies --unmatched
+        dhr agencies alias "GM Police" "Greater Manchester Police"
+        dhr agencies unalias "GM Police"
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .output import write
+
+    columns = ["agency", "sector", "scope", "matched", "aliases", "spellings", "recommendations",
+               "reviews"]
+    write(where.open().agency_counts(sector, unmatched), columns, fmt, style, headers)
+
+
+@agencies.command()
+@click.argument("alias")
+@click.argument("name")
+@click.option("--sector", type=click.Choice(SECTORS), metavar="SECTOR",
+              help="Also set the sector of NAME.")
+@db_option
+def alias(alias, name, sector, where):
+    """Make ALIAS another name for the agency NAME, and re-link the catalogue at once.
+
+    NAME may itself be any name or alias the registry knows; ALIAS then joins that body. The
+    alias is kept in your aliases file (see 'dhr info'), which wins over the shipped registry.
+
+    \b
+    Example:
+        dhr agencies alias "GM Police" "Greater Manchester Police"
+        dhr agencies alias "Leeway" "Leeway Domestic Abuse and Violence Services" --sector specialist-da
+    """
+    from . import agencies as registry_file
+
+    catalogue = where.open(write=True)
+    known = catalogue.registry.lookup(name)
+    target = known.name if known else " ".join(name.split())
+    registry_file.save_alias(where.aliases_path(), alias, target, sector)
+    changed = catalogue.relink()
+    click.echo(f"dhr: {alias!r} now names {target!r} (in {where.aliases_path()}); "
+               f"{changed} addressee link{'s' if changed != 1 else ''} changed", err=True)
+
+
+@agencies.command()
+@click.argument("alias")
+@db_option
+def unalias(alias, where):
+    """Stop ALIAS naming an agency (yours, or a shipped one), and re-link the catalogue.
+
+    \b
+    Example:
+        dhr agencies unalias "GM Police"
+    """
+    from . import agencies as registry_file
+
+    catalogue = where.open(write=True)
+    registry_file.drop_alias(where.aliases_path(), catalogue.registry, alias)
+    changed = catalogue.relink()
+    click.echo(f"dhr: {alias!r} is no longer an alias (in {where.aliases_path()}); "
+               f"{changed} addressee link{'s' if changed != 1 else ''} changed", err=True)
+
+
+@agencies.command(name="set-sector")
+@click.argument("name")
+@click.argument("sector", type=click.Choice(SECTORS), metavar="SECTOR")
+@db_option
+def set_sector(name, sector, where):
+    """Give the agency NAME (any name or alias) the sector SECTOR, in your aliases file.
+
+    For the bodies 'dhr agencies --unmatched' lists: a name the registry does not know and
+    the name rules could not place.
+
+    \b
+    Example:
+        dhr agencies set-sector "Harbour" specialist-da
+    """
+    from . import agencies as registry_file
+
+    catalogue = where.open(write=True)
+    known = catalogue.registry.lookup(name)
+    target = known.name if known else catalogue.agency_name(name)
+    registry_file.save_sector(where.aliases_path(), target, sector)
+    catalogue.relink()
+    click.echo(f"dhr: {target!r} is now in sector {sector} (in {where.aliases_path()})", err=True)
 
 
 @cli.command()
 @output_options
 @db_option
-def reviews(fmt, style, headers, db_path):
+def sectors(fmt, style, headers, where):
+    """Recommendations, reviews and agencies per sector, most first.
+
+    A recommendation addressed to agencies in two sectors counts in each. The sectors are
+    those of the DHR literature (police, health-commissioner, health-provider, la-children,
+    ...); 'dhr agencies --sector SECTOR' lists the agencies in one.
+
+    \b
+    Example:
+        dhr sectors
+        dhr sectors --csv
+    """
+    from .output import write
+
+    write(where.open().sector_counts(), ["sector", "recommendations", "reviews", "agencies"], fmt,
+          style, headers)
+
+
+@cli.command()
+@output_options
+@db_option
+def reviews(fmt, style, headers, where):
     """List the reviews in the catalogue, with their counts.
 
     \b
@@ -275,14 +448,14 @@ def reviews(fmt, style, headers, db_path):
 
     columns = ["review_id", "csp", "title", "review_type", "published", "year_of_death",
                "recommendations", "agencies"]
-    write(open_catalogue(db_path).reviews(), columns, fmt, style, headers)
+    write(where.open().reviews(), columns, fmt, style, headers)
 
 
 @cli.command()
 @click.argument("review_id")
 @output_options
 @db_option
-def show(review_id, fmt, style, headers, db_path):
+def show(review_id, fmt, style, headers, where):
     """One review and its recommendations, in number order.
 
     The table shows the review's fields, then its recommendations; --csv, --json and the
@@ -296,7 +469,7 @@ def show(review_id, fmt, style, headers, db_path):
     from .catalogue import REC_COLUMNS, Filters
     from .output import write, write_record
 
-    catalogue = open_catalogue(db_path)
+    catalogue = where.open()
     record = catalogue.review(review_id)
     rows = catalogue.recommendations(Filters(review=record["review_id"]))
     if fmt is None:
@@ -310,7 +483,7 @@ def show(review_id, fmt, style, headers, db_path):
 @cli.command()
 @output_options
 @db_option
-def info(fmt, style, headers, db_path):
+def info(fmt, style, headers, where):
     """The catalogue in use: its path, schema version and counts.
 
     \b
@@ -320,7 +493,9 @@ def info(fmt, style, headers, db_path):
     """
     from .output import write, write_record
 
-    record = open_catalogue(db_path).info()
+    record = where.open().info()
+    if not where.aliases_path().is_file():
+        record["aliases_file"] += " (not created yet)"
     if fmt is None and style is None:
         write_record(record, None)
     else:

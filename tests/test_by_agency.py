@@ -5,7 +5,7 @@ import json
 from conftest import numbers, run, write
 
 REC_COLUMNS = ["review_id", "csp", "title", "published", "year_of_death", "number", "text",
-               "agencies", "source_url"]
+               "agencies", "sectors", "scope", "source_url"]
 
 
 def test_norfolk_constabulary_as_csv(norfolk):
@@ -28,8 +28,9 @@ def test_ministry_of_justice_any_case_as_json(norfolk):
 
 def test_counts_most_first(norfolk):
     rows = json.loads(run("by-agency", "--json").stdout)
-    assert rows[0] == {"agency": "Norfolk and Norwich University Hospital NHS Foundation Trust",
-                       "recommendations": 7, "reviews": 1}
+    assert rows[0] == {"agency": "Norfolk and Norwich University Hospitals NHS Foundation Trust",
+                       "sector": "health-provider", "scope": "local", "recommendations": 7,
+                       "reviews": 1}
     assert len(rows) == 13
     assert [r["recommendations"] for r in rows] == sorted((r["recommendations"] for r in rows), reverse=True)
     assert sum(r["recommendations"] for r in rows) == 35

@@ -1,0 +1,320 @@
+"""Agencies: one canonical name per body, its sector, whether it is national, its successors.
+
+An addressee as a review wrote it is folded (case, white space, apostrophes, "&", a leading
+"The", a trailing "Ltd") and looked up in the registry: the shipped dhrcli/data/agencies.yaml,
+overridden by the user's aliases file. A name the registry does not know keeps its own
+spelling as its canonical name and gets its sector from the name rules in
+dhrcli/data/sector_rules.yaml. Nothing here knows SQL or the command line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .records import DhrError
+
+DATA = Path(__file__).resolve().parent / "data"
+SHIPPED = DATA / "agencies.yaml"
+RULES = DATA / "sector_rules.yaml"
+RULES_REVISION = "1"  # raise when fold() or resolve() change what a name links to
+
+SECTORS = (
+    "police", "health-commissioner", "health-provider", "la-children", "la-adults",
+    "local-authority", "housing", "probation-prisons", "criminal-justice", "national-government",
+    "csp", "specialist-da", "substance-misuse", "education", "multi-agency-board",
+    "all-agencies", "other",
+)
+MATCHED = ("registry", "user", "rules", "other")  # where an agency's sector came from
+
+_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
+_TRAILING = re.compile(r"[\s.,;:!?\-–—]+$")
+_LIMITED = re.compile(r",? (ltd|limited|plc|cic)$")
+_ABBREVIATION = re.compile(r"^(.*\S)\s*\(([A-Za-z&]{2,12})\)$")
+_SMALL_WORDS = {"and", "of", "the", "for", "&", "in", "on", "to"}
+
+
+def fold(name: str) -> str:
+    """The key two spellings of one name share: case, white space, apostrophes, "&"/"and",
+    a leading "The", a trailing "Ltd"/"Limited" and trailing punctuation do not count."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = _APOSTROPHES.sub("", text).replace("&", " and ")
+    text = _TRAILING.sub("", " ".join(text.split()))
+    if text.startswith("the "):
+        text = text[4:]
+    return _TRAILING.sub("", _LIMITED.sub("", text))
+
+
+def clean(name: str) -> str:
+    """A written name tidied for display: white space collapsed, trailing punctuation dropped."""
+    return _TRAILING.sub("", " ".join(name.split())) or name.strip()
+
+
+@dataclass(frozen=True)
+class Agency:
+    key: str          # fold(name): what the catalogue keys agencies by
+    name: str         # the canonical name
+    sector: str
+    national: bool
+    matched: str      # one of MATCHED
+
+
+@dataclass(frozen=True)
+class Succession:
+    predecessor: str  # keys
+    successor: str
+    date: str
+
+
+def user_aliases_path() -> Path:
+    """The user's aliases file: $XDG_CONFIG_HOME/dhr/aliases.yaml, else ~/.config/dhr/aliases.yaml
+    (%APPDATA%\\dhr\\aliases.yaml on Windows)."""
+    if sys.platform == "win32" and os.environ.get("APPDATA"):
+        return Path(os.environ["APPDATA"]) / "dhr" / "aliases.yaml"
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "dhr" / "aliases.yaml"
+
+
+def fingerprint(user_path: Path | None) -> str:
+    """Changes whenever what a name links to could change; cheap (no parsing)."""
+    digest = hashlib.sha256(RULES_REVISION.encode())
+    for path in (SHIPPED, RULES, user_path):
+        if path is not None and path.is_file():
+            digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class Registry:
+    """Canonical agencies and their aliases (shipped, then the user's file), and the rules."""
+
+    def __init__(self, rules: list | None = None):
+        self.user_path: Path | None = None
+        self.agencies: dict[str, Agency] = {}
+        self.aliases: dict[str, str] = {}        # folded alias -> canonical key
+        self.alias_names: dict[str, str] = {}    # folded alias -> the alias as written
+        self.successions: list[Succession] = []
+        self.rules = [(rule["sector"], bool(rule.get("national")),
+                       [re.compile(p) for p in rule["patterns"]]) for rule in rules or []]
+
+    def add(self, data: dict, matched: str, where: str) -> None:
+        """Add a registry file's agencies, aliases and successions; later files win."""
+        if not isinstance(data, dict):
+            raise DhrError(f"{where}: an aliases file must be a mapping with 'agencies:'")
+        for entry in data.get("agencies") or []:
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                raise DhrError(f"{where}: each agency needs a 'name' (got {entry!r})")
+            key = fold(entry["name"])
+            old = self.agencies.get(key)
+            sector = entry.get("sector") or (old.sector if old else None)
+            national = entry.get("national", old.national if old else False)
+            if sector is None:
+                sector, national_by_rule = self.sector_by_rules(key)
+                national = entry.get("national", national_by_rule)
+            if sector not in SECTORS:
+                raise DhrError(f"{where}: agency {entry['name']!r} has sector {sector!r}, "
+                               f"not one of: {', '.join(SECTORS)}")
+            self.agencies[key] = Agency(key, entry["name"], sector, bool(national), matched)
+            self.aliases.pop(key, None)  # a canonical name is never someone else's alias
+            for alias in entry.get("aliases") or []:
+                if fold(str(alias)) != key:
+                    self.aliases[fold(str(alias))] = key
+                    self.alias_names[fold(str(alias))] = str(alias)
+        for link in data.get("successions") or []:
+            try:
+                date = link["date"]
+                date = date.isoformat() if isinstance(date, datetime.date) else str(date)
+                self.successions.append(Succession(fold(link["from"]), fold(link["to"]), date))
+            except (KeyError, TypeError, AttributeError):
+                raise DhrError(f"{where}: each succession needs 'from', 'to' and 'date' "
+                               f"(got {link!r})") from None
+
+        for name in data.get("unaliases") or []:
+            self.aliases.pop(fold(str(name)), None)
+            self.alias_names.pop(fold(str(name)), None)
+
+    # -- names -> agencies -----------------------------------------------------------------
+
+    def lookup(self, name: str) -> Agency | None:
+        """The registry's agency for a name or alias, or None if it does not know it."""
+        key = fold(name)
+        key = self.aliases.get(key, key)
+        if key in self.agencies:
+            return self.agencies[key]
+        match = _ABBREVIATION.match(name.strip())  # "Greater Manchester Police (GMP)"
+        if match:
+            body, letters = match.groups()
+            initials = "".join(w[0] for w in body.split() if w.lower() not in _SMALL_WORDS)
+            found = self.lookup(body)
+            if found and (letters.upper() == initials.upper() or self.lookup(letters) == found):
+                return found
+        return None
+
+    def resolve(self, written: str) -> Agency:
+        """The canonical agency for an addressee as a review wrote it; never fails."""
+        found = self.lookup(written)
+        if found:
+            return found
+        name = clean(written)
+        key = fold(name)
+        match = _ABBREVIATION.match(name)
+        if match:  # "X (GMP)" where X is not known: the same body as X
+            body, letters = match.groups()
+            initials = "".join(w[0] for w in body.split() if w.lower() not in _SMALL_WORDS)
+            if letters.upper() == initials.upper():
+                name, key = body, fold(body)
+        sector, national = self.sector_by_rules(key)
+        return Agency(key, name, sector, national, "rules" if sector != "other" else "other")
+
+    def sector_by_rules(self, key: str) -> tuple[str, bool]:
+        """(sector, national) for a folded name the registry does not know."""
+        branch = re.match(r"^(.*\S)\s*\((.*)\)$", key) or re.match(r"^(.*?)\s+[-–—]\s+(.*)$", key)
+        if branch:  # "Crown Prosecution Service (East of England)": a local branch of a body
+            parent = self.agencies.get(self.aliases.get(branch.group(1), branch.group(1)))
+            if parent:
+                return parent.sector, False
+        for sector, national, patterns in self.rules:
+            if any(p.search(key) for p in patterns):
+                return sector, national
+        return "other", False
+
+    def predecessors(self, key: str) -> list[tuple[str, str]]:
+        """(predecessor key, date) for every body a successor took over from, transitively."""
+        found, queue = [], [key]
+        while queue:
+            current = queue.pop(0)
+            for link in self.successions:
+                if link.successor == current and link.predecessor not in [f[0] for f in found]:
+                    found.append((link.predecessor, link.date))
+                    queue.append(link.predecessor)
+        return found
+
+    def names(self) -> list[str]:
+        """Every canonical name and alias, for suggestions."""
+        return [a.name for a in self.agencies.values()] + list(self.alias_names.values())
+
+
+def load(user_path: Path | None) -> Registry:
+    """The registry: the shipped file, the rules and the user's aliases file (if it exists)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def read(path: Path):
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return yaml.load(handle, Loader=loader) or {}
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark else ""
+            raise DhrError(f"{path}{line}: not a valid aliases file: "
+                           f"{' '.join(str(getattr(error, 'problem', error)).split())}") from None
+        except OSError as error:
+            raise DhrError(f"{path}: cannot read ({error.strerror})") from None
+
+    registry = Registry(read(RULES).get("rules", []))
+    registry.add(read(SHIPPED), "registry", str(SHIPPED))
+    if user_path is not None and user_path.is_file():
+        registry.user_path = user_path
+        registry.add(read(user_path), "user", str(user_path))
+    return registry
+
+
+# -- the user's aliases file ---------------------------------------------------------------
+
+USER_HEADER = """\
+# dhr aliases: your own agency names, aliases and sectors. They win over the shipped registry.
+# Managed by `dhr agencies alias ALIAS NAME` and `dhr agencies unalias NAME`; you may edit it by
+# hand (the same form as dhrcli/data/agencies.yaml, plus `unaliases:`, shipped aliases you
+# have turned off). dhr re-links the catalogue the next time it opens after a change.
+"""
+
+
+def _read_user(path: Path) -> dict:
+    import yaml
+
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, OSError, UnicodeDecodeError) as error:
+        raise DhrError(f"{path}: cannot read the aliases file ({' '.join(str(error).split())})") from None
+    if not isinstance(data, dict):
+        raise DhrError(f"{path}: an aliases file must be a mapping with 'agencies:'")
+    return data
+
+
+def _write_user(path: Path, data: dict) -> None:
+    import yaml
+
+    text = USER_HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as error:
+        raise DhrError(f"{path}: cannot write the aliases file ({error.strerror})") from None
+
+
+def _user_entry(data: dict, name: str) -> dict:
+    """The user file's entry for `name`, added if it has none."""
+    entries = data.setdefault("agencies", [])
+    entry = next((e for e in entries if fold(str(e.get("name", ""))) == fold(name)), None)
+    if entry is None:
+        entry = {"name": name}
+        entries.append(entry)
+    return entry
+
+
+def _without_alias(data: dict, key: str) -> None:
+    for entry in data.get("agencies") or []:
+        entry["aliases"] = [a for a in entry.get("aliases") or [] if fold(str(a)) != key]
+        if not entry["aliases"]:
+            del entry["aliases"]
+
+
+def save_sector(path: Path, name: str, sector: str) -> None:
+    """Record in the user's file that the agency `name` is in `sector`."""
+    data = _read_user(path)
+    _user_entry(data, " ".join(name.split()))["sector"] = sector
+    _write_user(path, data)
+
+
+def save_alias(path: Path, alias: str, name: str, sector: str | None = None) -> None:
+    """Record in the user's file that `alias` means the agency `name`."""
+    alias, name = " ".join(alias.split()), " ".join(name.split())
+    if fold(alias) == fold(name):
+        raise DhrError(f"{alias!r} and {name!r} are already the same name to dhr")
+    data = _read_user(path)
+    _without_alias(data, fold(alias))
+    entry = _user_entry(data, name)
+    if sector:
+        entry["sector"] = sector
+    entry.setdefault("aliases", []).append(alias)
+    unaliases = [u for u in data.get("unaliases") or [] if fold(str(u)) != fold(alias)]
+    data.pop("unaliases", None)
+    if unaliases:
+        data["unaliases"] = unaliases
+    _write_user(path, data)
+
+
+def drop_alias(path: Path, registry: Registry, alias: str) -> None:
+    """Stop `alias` meaning any agency: remove it from the user's file, and turn it off if
+    the shipped registry has it."""
+    key = fold(alias)
+    if key not in registry.aliases:
+        raise DhrError(f"{alias!r} is not an alias" + (
+            f" (it is the name of {registry.agencies[key].name!r})" if key in registry.agencies else ""))
+    data = _read_user(path)
+    _without_alias(data, key)
+    shipped = load(None)
+    if key in shipped.aliases:
+        data.setdefault("unaliases", []).append(alias)
+    _write_user(path, data)
