@@ -23,7 +23,7 @@ from .records import DhrError
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED = DATA / "agencies.yaml"
 RULES = DATA / "sector_rules.yaml"
-RULES_REVISION = "1"  # raise when fold() or resolve() change what a name links to
+RULES_REVISION = "2"  # raise when fold() or resolve() change what a name links to
 
 SECTORS = (
     "police", "health-commissioner", "health-provider", "la-children", "la-adults",
@@ -120,7 +120,8 @@ class Registry:
             if sector not in SECTORS:
                 raise DhrError(f"{where}: agency {entry['name']!r} has sector {sector!r}, "
                                f"not one of: {', '.join(SECTORS)}")
-            self.agencies[key] = Agency(key, entry["name"], sector, bool(national), matched)
+            source = matched if entry.get("sector") or old is None else old.matched
+            self.agencies[key] = Agency(key, entry["name"], sector, bool(national), source)
             self.aliases.pop(key, None)  # a canonical name is never someone else's alias
             for alias in entry.get("aliases") or []:
                 if fold(str(alias)) != key:

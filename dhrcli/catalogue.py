@@ -388,8 +388,10 @@ class Catalogue:
         row = self.db.execute("SELECT id FROM agencies WHERE key = ?", (key,)).fetchone()
         if row is None and known is None:
             names = [r[0] for r in self.db.execute("SELECT name FROM agencies ORDER BY name")]
+            canonical = {n: (registry.lookup(n) or registry.resolve(n)).name
+                         for n in names + registry.names()}
             raise DhrError(f"no agency named {name!r} in the catalogue or the registry"
-                           + _did_you_mean(name, names + registry.names())
+                           + _did_you_mean(name, list(canonical), canonical)
                            + "; 'dhr by-agency' lists the agencies in the catalogue")
         predecessors = []
         if with_predecessors:
@@ -557,12 +559,19 @@ def _rec_row(row: sqlite3.Row) -> dict:
     return record
 
 
-def _did_you_mean(wanted: str, known: list[str]) -> str:
+def _did_you_mean(wanted: str, known: list[str], canonical: dict | None = None) -> str:
+    """' (did you mean A, B, C?)' with the three known names closest to `wanted`; with
+    `canonical` (name -> the name of its body), each body is named once, by that name."""
     folded = {name.casefold(): name for name in known}
-    close = difflib.get_close_matches(wanted.casefold(), list(folded), n=3, cutoff=0.6)
-    close += [f for f in folded if wanted.casefold() in f and f not in close][: 3 - len(close)]
+    close = difflib.get_close_matches(wanted.casefold(), list(folded), n=12, cutoff=0.6)
+    close += [f for f in folded if wanted.casefold() in f and f not in close]
     if not close:  # names that share a word with what was asked, most alike first
         words = {w for w in wanted.casefold().split() if len(w) > 3}
         sharing = [f for f in folded if words & set(f.split())]
-        close = sorted(sharing, key=lambda f: -difflib.SequenceMatcher(None, wanted.casefold(), f).ratio())[:3]
-    return " (did you mean " + ", ".join(repr(folded[f]) for f in close) + "?)" if close else ""
+        close = sorted(sharing, key=lambda f: -difflib.SequenceMatcher(None, wanted.casefold(), f).ratio())
+    shown: list[str] = []
+    for f in close:
+        name = canonical.get(folded[f], folded[f]) if canonical else folded[f]
+        if name not in shown:
+            shown.append(name)
+    return " (did you mean " + ", ".join(repr(n) for n in shown[:3]) + "?)" if shown else ""

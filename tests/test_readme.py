@@ -25,7 +25,12 @@ def test_the_two_commands_at_the_top():
 
 
 def test_options_named_in_the_readme_exist():
-    options = {opt for command in cli.commands.values() for param in command.params
-               for opt in getattr(param, "opts", [])}
+    def commands(group):
+        for command in group.commands.values():
+            yield command
+            yield from commands(command) if hasattr(command, "commands") else ()
+
+    options = {opt for command in commands(cli) for param in command.params
+               for opt in getattr(param, "opts", []) + getattr(param, "secondary_opts", [])}
     for option in set(re.findall(r"`(--[a-z][a-z-]*)", README)):
         assert option in options | {"--version", "--help"}, f"README names {option}, which no command has"
