@@ -20,6 +20,14 @@ def catalogue_path(tmp_path, monkeypatch):
     return path
 
 
+@pytest.fixture(autouse=True)
+def aliases_file(tmp_path, monkeypatch):
+    """Every test has its own aliases file (not there until a test writes it)."""
+    path = tmp_path / "config" / "aliases.yaml"
+    monkeypatch.setenv("DHR_ALIASES", str(path))
+    return path
+
+
 def run(*args, input=None):
     return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
 

@@ -11,14 +11,6 @@ from dhrcli.agencies import SECTORS, fold, load
 DATA = Path(__file__).resolve().parent / "data"
 
 
-@pytest.fixture(autouse=True)
-def aliases_file(tmp_path, monkeypatch):
-    """Every test has its own (empty) aliases file."""
-    path = tmp_path / "config" / "aliases.yaml"
-    monkeypatch.setenv("DHR_ALIASES", str(path))
-    return path
-
-
 def agencies(*args):
     result = run("agencies", "--json", *args)
     assert result.exit_code == 0, result.stderr
