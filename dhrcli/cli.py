@@ -243,7 +243,7 @@ def search(query, raw, agency, sector, national, csp, review, since, until, limi
         dhr search "Clare's Law" --csv
         dhr search --raw 'GP NEAR(training, 5)' --since 2020
     """
-    from .catalogue import SEARCH_COLUMNS, Filters, QueryError
+    from .queries import SEARCH_COLUMNS, Filters, QueryError
     from .output import write
     from .query import RAW_HINT, to_match
 
@@ -292,7 +292,7 @@ def by_agency(agency, sector, national, with_predecessors, fmt, style, headers, 
         dhr by-agency --national --json
         dhr by-agency "NHS Norfolk and Waveney ICB" --with-predecessors
     """
-    from .catalogue import REC_COLUMNS, Filters
+    from .queries import REC_COLUMNS, Filters
     from .output import write
 
     if with_predecessors and agency is None:
@@ -466,7 +466,7 @@ def show(review_id, fmt, style, headers, where):
         dhr show norfolk-2023-04
         dhr show norfolk-2023-04 --json
     """
-    from .catalogue import REC_COLUMNS, Filters
+    from .queries import REC_COLUMNS, Filters
     from .output import write, write_record
 
     catalogue = where.open()

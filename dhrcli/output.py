@@ -12,7 +12,7 @@ import sys
 import textwrap
 from collections.abc import Iterable
 
-from .catalogue import HIGHLIGHT
+from .queries import HIGHLIGHT
 
 MACHINE_FORMATS = ("csv", "tsv", "json", "nl")
 TABLE_STYLE = "simple_grid"
