@@ -55,7 +55,7 @@ class Filters:
     since: int | None = None
     until: int | None = None
 
-    def where(self, catalogue: "Catalogue") -> tuple[list[str], list]:
+    def where(self, catalogue: "Queries") -> tuple[list[str], list]:
         clauses, params = [], []
         if self.agency is not None:
             ids = sum(catalogue.agency_ids(self.agency, self.with_predecessors), [])

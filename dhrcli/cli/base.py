@@ -1,0 +1,149 @@
+"""The command group, the options the commands share, and the console script.
+
+No SQL and no file formats in this package; core errors (DhrError) become one-line messages,
+exit 1. The commands live beside this module, one module per concern.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..agencies import SECTORS
+
+RECORD_TABLE = ["review_id", "number", "text", "agencies"]
+SEARCH_TABLE = ["rank", "review_id", "number", "snippet", "agencies"]
+IMPORTABLE = (".yaml", ".yml", ".json")
+
+
+class DhrGroup(click.Group):
+    """Turns the core's errors into one line on stderr and exit 1, never a traceback."""
+
+    def invoke(self, ctx):
+        from ..records import DhrError
+        import sqlite3
+
+        try:
+            return super().invoke(ctx)
+        except DhrError as error:
+            raise click.ClickException(str(error)) from None
+        except sqlite3.Error as error:
+            raise click.ClickException(f"database error: {error}") from None
+
+
+class Where:
+    """Which catalogue and aliases file a command works on, from --db and --aliases."""
+
+    def __init__(self, db: str | None, aliases: str | None):
+        self.db, self.aliases = db, aliases
+
+    def open(self, write: bool = False):
+        from ..catalogue import Catalogue, default_path
+
+        return Catalogue(Path(self.db) if self.db else default_path(), write=write,
+                         aliases=self.aliases_path())
+
+    def aliases_path(self) -> Path:
+        from ..agencies import user_aliases_path
+
+        return Path(self.aliases) if self.aliases else user_aliases_path()
+
+
+def db_option(command):
+    """-d/--db and --aliases on a command; passes `where` (a Where) on."""
+
+    @functools.wraps(command)
+    def wrapper(*args, db_path, aliases_path, **kwargs):
+        return command(*args, where=Where(db_path, aliases_path), **kwargs)
+
+    wrapper = click.option(
+        "--aliases", "aliases_path", envvar="DHR_ALIASES", metavar="FILE",
+        type=click.Path(dir_okay=False),
+        help="Your agency aliases file (default: $DHR_ALIASES, else the file 'dhr info' shows).",
+    )(wrapper)
+    return click.option(
+        "-d", "--db", "db_path", envvar="DHR_DB", type=click.Path(dir_okay=False),
+        help="The catalogue file (default: $DHR_DB, else the per-user file 'dhr info' shows).",
+    )(wrapper)
+
+
+def output_options(command):
+    """--csv/--tsv/--json/--nl/--fmt/--no-headers; passes `fmt`, `style`, `headers` on."""
+    options = [
+        click.option("--csv", "csv_", is_flag=True, help="Comma-separated values."),
+        click.option("--tsv", is_flag=True, help="Tab-separated values."),
+        click.option("--json", "json_", is_flag=True, help="One JSON array."),
+        click.option("--nl", is_flag=True, help="JSON lines: one object per line."),
+        click.option("--fmt", "style", metavar="STYLE",
+                     help="A table in this tabulate style (github gives Markdown)."),
+        click.option("--no-headers", is_flag=True, help="Leave out the header row."),
+    ]
+
+    @functools.wraps(command)
+    def wrapper(*args, csv_, tsv, json_, nl, style, no_headers, **kwargs):
+        chosen = [name for name, on in (("--csv", csv_), ("--tsv", tsv), ("--json", json_),
+                                        ("--nl", nl), ("--fmt", style)) if on]
+        if len(chosen) > 1:
+            raise click.UsageError(f"choose one output format, not {' and '.join(chosen)}")
+        if style:
+            from tabulate import tabulate_formats
+
+            if style not in tabulate_formats:
+                raise click.UsageError(f"unknown --fmt style {style!r}; choose one of: "
+                                       + ", ".join(sorted(tabulate_formats)))
+        fmt = "csv" if csv_ else "tsv" if tsv else "json" if json_ else "nl" if nl else None
+        return command(*args, fmt=fmt, style=style, headers=not no_headers, **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def filter_options(command):
+    options = [
+        click.option("--agency", help="Only recommendations addressed to this agency (any name "
+                                      "or alias)."),
+        click.option("--sector", type=click.Choice(SECTORS), metavar="SECTOR",
+                     help="Only recommendations addressed to an agency in this sector "
+                          "('dhr sectors' lists them)."),
+        click.option("--national/--local", "national", default=None,
+                     help="Only national recommendations (to a national body), or only local."),
+        click.option("--csp", help="Only reviews of this Community Safety Partnership."),
+        click.option("--review", "review", metavar="REVIEW_ID", help="Only this review."),
+        click.option("--since", type=int, metavar="YEAR", help="Published in or after YEAR."),
+        click.option("--until", type=int, metavar="YEAR", help="Published in or before YEAR."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.group(cls=DhrGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="dhr")
+def cli():
+    """Catalogue, search and export the recommendations of Domestic Homicide Reviews.
+
+    \b
+    Example:
+        dhr import samples/norfolk.yaml
+        dhr search DVDS
+        dhr by-agency "Norfolk Constabulary" --csv
+    """
+
+
+def main() -> None:
+    """The console script: as `cli`, always UTF-8, and quiet when the reader of stdout goes away."""
+    for stream in (sys.stdout, sys.stderr):
+        if (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8")
+    try:
+        cli()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

@@ -1,0 +1,255 @@
+"""Commands over reviews and recommendations: import, search, by-agency, reviews, show, info."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .base import (IMPORTABLE, RECORD_TABLE, SEARCH_TABLE, SECTORS, cli, db_option, filter_options,
+                   output_options)
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("-q", "--quiet", is_flag=True, help="No warnings or summary on stderr.")
+@db_option
+def import_(files, quiet, where):
+    """Import review files (YAML or JSON) into the catalogue.
+
+    Each file is imported whole, in one transaction, or not at all: a file with any invalid
+    review is rejected with one line per problem, and the files before and after it are still
+    imported. Importing a file again updates its reviews in place. A folder imports every
+    .yaml, .yml and .json file in it; - reads standard input.
+
+    \b
+    Example:
+        dhr import samples/norfolk.yaml
+        dhr import reviews/ more.yaml
+        cat review.yaml | dhr import -
+    """
+    from ..catalogue import ImportResult
+    from ..readers import read
+    from ..records import InputError
+
+    catalogue = where.open(write=True)
+    total, imported, rejected = ImportResult(), 0, 0
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    for where, data in _inputs(files):
+        try:
+            if isinstance(data, InputError):
+                raise data
+            result = catalogue.import_file(read(data, where), where)
+        except InputError as error:
+            rejected += 1
+            for line in error.problems:
+                say(line)
+            continue
+        imported += 1
+        total.add(result)
+        if not quiet:
+            for line in result.warnings:
+                say(line)
+    catalogue.close()
+    if not quiet or rejected:
+        summary = (f"dhr: {imported} file{'s' if imported != 1 else ''} imported; reviews: "
+                   f"{total.added} added, {total.updated} updated, {total.unchanged} unchanged; "
+                   f"recommendations: {total.recommendations}")
+        if rejected:
+            summary += (f"; {rejected} file{'s' if rejected != 1 else ''} rejected "
+                        f"(nothing from {'them' if rejected != 1 else 'it'} imported)")
+        say(summary)
+    if rejected:
+        sys.exit(1)
+
+
+def _inputs(names):
+    """(name, bytes) for each file named, folders expanded; (name, InputError) if unreadable."""
+    from ..records import InputError
+
+    for name in names:
+        if name == "-":
+            yield "<stdin>", sys.stdin.buffer.read()
+            continue
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*")
+                           if p.suffix.lower() in IMPORTABLE and p.is_file()
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not found:
+                yield name, InputError([f"{name}: no .yaml, .yml or .json files in this folder"])
+            for file in found:
+                yield from _read_file(file, str(file))
+        else:
+            yield from _read_file(path, name)
+
+
+def _read_file(path: Path, name: str):
+    from ..records import InputError
+
+    try:
+        yield name, path.read_bytes()
+    except OSError as error:
+        yield name, InputError([f"{name}: cannot read this file ({error.strerror or error})"])
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--raw", is_flag=True, help="Pass FTS5 syntax through: AND, OR, NOT, \"phrase\", "
+                                          "prefix*, NEAR.")
+@filter_options
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="At most this many results; 0 for all.")
+@output_options
+@db_option
+def search(query, raw, agency, sector, national, csp, review, since, until, limit, fmt, style,
+           headers, where):
+    """Full-text search of recommendation text, best match first.
+
+    Words are matched as typed, punctuation and all (POL-358, Clare's Law, A&E), with
+    stemming: campaign also finds campaigns. Every word must match.
+
+    \b
+    Example:
+        dhr search DVDS
+        dhr search "Clare's Law" --csv
+        dhr search --raw 'GP NEAR(training, 5)' --since 2020
+    """
+    from ..queries import SEARCH_COLUMNS, Filters, QueryError
+    from ..output import write
+    from ..query import RAW_HINT, to_match
+
+    match = query if raw else to_match(query)
+    catalogue = where.open()
+    filters = Filters(agency=agency, sector=sector, national=national, csp=csp, review=review,
+                      since=since, until=until)
+    rows = []
+    if match is not None:
+        try:
+            rows = catalogue.search(match, filters, limit)
+        except QueryError as error:
+            if raw:
+                raise click.ClickException(f"bad search query {query!r}: {error}. "
+                                           f"Hint: {RAW_HINT}") from None
+            rows = []
+    else:
+        click.echo(f"dhr: nothing to search for in {query!r}", err=True)
+    write(rows, SEARCH_COLUMNS, fmt, style, headers, table_columns=SEARCH_TABLE)
+
+
+@cli.command(name="by-agency")
+@click.argument("agency", required=False)
+@click.option("--sector", type=click.Choice(SECTORS), metavar="SECTOR",
+              help="Only recommendations addressed to an agency in this sector.")
+@click.option("--national/--local", "national", default=None,
+              help="Only national recommendations (to a national body), or only local ones.")
+@click.option("--with-predecessors", is_flag=True,
+              help="Also what was addressed to the bodies AGENCY took over from (a CCG for an "
+                   "ICB), marked in the predecessor column.")
+@output_options
+@db_option
+def by_agency(agency, sector, national, with_predecessors, fmt, style, headers, where):
+    """Recommendations by addressee.
+
+    Without AGENCY: every agency with its sector, scope and number of recommendations and
+    reviews, most first. With AGENCY (its name or any alias, in any case): every recommendation
+    addressed to it, by review and number. --sector and --national/--local list the
+    recommendations addressed to a sector, or to national or local bodies.
+
+    \b
+    Example:
+        dhr by-agency
+        dhr by-agency "Norfolk Constabulary" --csv
+        dhr by-agency --sector police
+        dhr by-agency --national --json
+        dhr by-agency "NHS Norfolk and Waveney ICB" --with-predecessors
+    """
+    from ..queries import REC_COLUMNS, Filters
+    from ..output import write
+
+    if with_predecessors and agency is None:
+        raise click.UsageError("--with-predecessors needs an AGENCY")
+    catalogue = where.open()
+    if agency is None and sector is None and national is None:
+        write(catalogue.agency_counts(), ["agency", "sector", "scope", "recommendations", "reviews"],
+              fmt, style, headers)
+        return
+    filters = Filters(agency=agency, with_predecessors=with_predecessors, sector=sector,
+                      national=national)
+    columns = REC_COLUMNS + (["predecessor"] if with_predecessors else [])
+    table = RECORD_TABLE + (["predecessor"] if with_predecessors else [])
+    write(catalogue.recommendations(filters), columns, fmt, style, headers, table_columns=table)
+
+
+@cli.command()
+@output_options
+@db_option
+def reviews(fmt, style, headers, where):
+    """List the reviews in the catalogue, with their counts.
+
+    \b
+    Example:
+        dhr reviews
+        dhr reviews --csv > reviews.csv
+    """
+    from ..output import write
+
+    columns = ["review_id", "csp", "title", "review_type", "published", "year_of_death",
+               "recommendations", "agencies"]
+    write(where.open().reviews(), columns, fmt, style, headers)
+
+
+@cli.command()
+@click.argument("review_id")
+@output_options
+@db_option
+def show(review_id, fmt, style, headers, where):
+    """One review and its recommendations, in number order.
+
+    The table shows the review's fields, then its recommendations; --csv, --json and the
+    other formats give the recommendation rows.
+
+    \b
+    Example:
+        dhr show norfolk-2023-04
+        dhr show norfolk-2023-04 --json
+    """
+    from ..queries import REC_COLUMNS, Filters
+    from ..output import write, write_record
+
+    catalogue = where.open()
+    record = catalogue.review(review_id)
+    rows = catalogue.recommendations(Filters(review=record["review_id"]))
+    if fmt is None:
+        write_record(record, None)
+        click.echo()
+        write(rows, REC_COLUMNS, None, style, headers, table_columns=["number", "text", "agencies"])
+    else:
+        write(rows, REC_COLUMNS, fmt, style, headers)
+
+
+@cli.command()
+@output_options
+@db_option
+def info(fmt, style, headers, where):
+    """The catalogue in use: its path, schema version and counts.
+
+    \b
+    Example:
+        dhr info
+        DHR_DB=other.db dhr info --json
+    """
+    from ..output import write, write_record
+
+    record = where.open().info()
+    if not where.aliases_path().is_file():
+        record["aliases_file"] += " (not created yet)"
+    if fmt is None and style is None:
+        write_record(record, None)
+    else:
+        write([record], list(record), fmt, style, headers)
+
+
