@@ -34,7 +34,9 @@ CREATE TABLE IF NOT EXISTS recommendations (
     position INTEGER NOT NULL,
     number   TEXT NOT NULL,
     sort_key TEXT NOT NULL,
+    occurrence INTEGER NOT NULL DEFAULT 1,  -- 2 for the second recommendation with this number
     text     TEXT NOT NULL,
+    themes_given TEXT,                      -- JSON list of themes the review file gave, or NULL
     UNIQUE (review, position)
 );
 CREATE INDEX IF NOT EXISTS recommendations_order ON recommendations (review, sort_key, position);
@@ -63,6 +65,29 @@ CREATE TABLE IF NOT EXISTS recommendation_agencies (
 );
 CREATE INDEX IF NOT EXISTS recommendation_agencies_agency ON recommendation_agencies (agency, recommendation);
 CREATE INDEX IF NOT EXISTS recommendation_agencies_written ON recommendation_agencies (written);
+
+-- The themes of each recommendation. `source`: rules (the taxonomy's cues; `reason` is a JSON
+-- list of {cue, words}), file (given in the review file) or person (dhr tag).
+CREATE TABLE IF NOT EXISTS recommendation_themes (
+    recommendation INTEGER NOT NULL REFERENCES recommendations (id) ON DELETE CASCADE,
+    theme          TEXT NOT NULL,
+    source         TEXT NOT NULL,
+    reason         TEXT,
+    PRIMARY KEY (recommendation, theme)
+);
+CREATE INDEX IF NOT EXISTS recommendation_themes_theme ON recommendation_themes (theme, recommendation);
+
+-- What people decided with dhr tag / dhr untag. Keyed by the review's id and the
+-- recommendation's number (and which of several with that number), not by row, so that the
+-- decisions outlive a re-import of the review and a change of taxonomy.
+CREATE TABLE IF NOT EXISTS theme_decisions (
+    review     TEXT NOT NULL,
+    number     TEXT NOT NULL,
+    occurrence INTEGER NOT NULL,
+    theme      TEXT NOT NULL,
+    action     TEXT NOT NULL CHECK (action IN ('add', 'remove')),
+    PRIMARY KEY (review, number, occurrence, theme)
+);
 
 -- Full-text index over the recommendation text, kept in step by the triggers below. The double
 -- quotes around the content table let sqlite-utils and Datasette find it.

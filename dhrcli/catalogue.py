@@ -6,6 +6,7 @@ output is the same each time.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import sys
@@ -56,10 +57,13 @@ class ImportResult:
 class Catalogue(Queries):
     """An open catalogue. `write=False` never creates a file: a missing one reads as empty."""
 
-    def __init__(self, path: Path, write: bool = False, aliases: Path | None = None):
+    def __init__(self, path: Path, write: bool = False, aliases: Path | None = None,
+                 taxonomy: Path | None = None):
         self.path = Path(path)
         self.aliases_path = aliases
+        self.taxonomy_path = taxonomy
         self._registry = None
+        self._taxonomy = None
         self._agency_ids: dict[str, int] = {}
         self.exists = self.path.is_file()
         if not self.exists and write:
@@ -108,6 +112,15 @@ class Catalogue(Queries):
 
             self._registry = agencies.load(self.aliases_path)
         return self._registry
+
+    @property
+    def taxonomy(self):
+        """The themes and glossary (shipped, then the user's taxonomy), loaded when first needed."""
+        if self._taxonomy is None:
+            from . import themes
+
+            self._taxonomy = themes.load(self.taxonomy_path)
+        return self._taxonomy
 
     def _meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -187,6 +200,8 @@ class Catalogue(Queries):
                 review, found, warnings = build_review(raw, where)
                 result.warnings.extend(warnings)
                 problems.extend(found)
+                if review is not None:
+                    problems.extend(self._unknown_themes(review, raw, where))
                 if review is None or problems:
                     continue
                 key = self._store(review, result)
@@ -197,6 +212,10 @@ class Catalogue(Queries):
                 keys_in_file[key] = index
             if problems:
                 raise InputError(problems)
+            if self._meta("taxonomy") is None:
+                from . import themes
+
+                self._set_meta("taxonomy", themes.fingerprint(self.taxonomy_path))
             if result.updated:
                 self.db.execute("DELETE FROM agencies WHERE id NOT IN "
                                 "(SELECT agency FROM recommendation_agencies)")
@@ -248,11 +267,18 @@ class Catalogue(Queries):
                 "identity = ?, content_hash = ? WHERE id = ?", fields + (review_row,))
             db.execute("DELETE FROM recommendations WHERE review = ?", (review_row,))
             result.updated += 1
+        seen: dict[str, int] = {}
+        decisions = self._decisions(key)
         for position, rec in enumerate(review.recommendations, start=1):
+            seen[rec.number] = occurrence = seen.get(rec.number, 0) + 1
+            given = json.dumps(rec.themes) if rec.themes is not None else None
             rec_row = db.execute(
-                "INSERT INTO recommendations (review, position, number, sort_key, text) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (review_row, position, rec.number, rec.sort_key, rec.text)).lastrowid
+                "INSERT INTO recommendations (review, position, number, sort_key, occurrence, "
+                "text, themes_given) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (review_row, position, rec.number, rec.sort_key, occurrence, rec.text,
+                 given)).lastrowid
+            self._write_themes(rec_row, rec.text, rec.themes,
+                               decisions.get((rec.number, occurrence), {}))
             links = [(rec_row, i, self._agency_for(name), name) for i, name in enumerate(rec.to, 1)]
             db.executemany(
                 "INSERT INTO recommendation_agencies (recommendation, position, agency, written) "
@@ -260,12 +286,118 @@ class Catalogue(Queries):
             result.agencies.update(link[2] for link in links)
         return key
 
+    def _unknown_themes(self, review: Review, raw: Raw, where: str) -> list[str]:
+        problems = []
+        for index, rec in enumerate(review.recommendations):
+            for theme in rec.themes or []:
+                try:
+                    self.taxonomy.check(theme)
+                except DhrError as error:
+                    line = raw.line("recommendations", index, "themes")
+                    problems.append(f"{where}:{line}: recommendation {index + 1} (number "
+                                    f"{rec.number}): {error}")
+        return problems
+
     def _free_key(self, base: str) -> str:
         key, n = base, 1
         while self.db.execute("SELECT 1 FROM reviews WHERE key = ?", (key,)).fetchone():
             n += 1
             key = f"{base}-{n}"
         return key
+
+    # -- themes -------------------------------------------------------------------------------
+
+    def _decisions(self, review_key: str) -> dict[tuple[str, int], dict[str, str]]:
+        """(number, occurrence) -> {theme: 'add' or 'remove'}: what people decided."""
+        decided: dict[tuple[str, int], dict[str, str]] = {}
+        for number, occurrence, theme, action in self.db.execute(
+                "SELECT number, occurrence, theme, action FROM theme_decisions WHERE review = ?",
+                (review_key,)):
+            decided.setdefault((number, occurrence), {})[theme] = action
+        return decided
+
+    def themes_for(self, text: str, given: list[str] | None,
+                   decided: dict[str, str]) -> dict[str, tuple[str, str | None]]:
+        """theme -> (source, reason) for one recommendation: the review file's themes if it
+        gave any, else the rules'; then what people added or removed, which always wins."""
+        if given is not None:
+            found = {theme: ("file", None) for theme in given}
+        else:
+            found = {theme: ("rules", json.dumps([{"cue": m.cue, "words": m.words} for m in matches],
+                                                 ensure_ascii=False))
+                     for theme, matches in self.taxonomy.classify(text).items()}
+        for theme, action in decided.items():
+            if action == "add":
+                found[theme] = ("person", None)
+            else:
+                found.pop(theme, None)
+        return found
+
+    def _write_themes(self, rec_row: int, text: str, given, decided) -> None:
+        self.db.executemany(
+            "INSERT INTO recommendation_themes (recommendation, theme, source, reason) "
+            "VALUES (?, ?, ?, ?)",
+            [(rec_row, theme, source, reason)
+             for theme, (source, reason) in self.themes_for(text, given, decided).items()])
+
+    def retheme(self, only: list[int] | None = None) -> int:
+        """Classify every recommendation (or those rows) again under the current taxonomy,
+        keeping what the review files and people said, in one transaction. Returns how many
+        recommendations' themes changed."""
+        from . import themes
+
+        changed = 0
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            rows = self.db.execute(
+                "SELECT r.id, r.text, r.themes_given, r.number, r.occurrence, v.key, "
+                "(SELECT json_group_array(theme) FROM (SELECT theme FROM recommendation_themes "
+                " WHERE recommendation = r.id ORDER BY theme)) AS current "
+                "FROM recommendations r JOIN reviews v ON v.id = r.review "
+                + (f"WHERE r.id IN ({', '.join('?' * len(only))}) " if only else "")
+                + "ORDER BY r.id", only or []).fetchall()
+            decisions: dict[str, dict] = {}
+            for rec_id, text, given, number, occurrence, key, current in rows:
+                if key not in decisions:
+                    decisions[key] = self._decisions(key)
+                given = json.loads(given) if given is not None else None
+                found = self.themes_for(text, given, decisions[key].get((number, occurrence), {}))
+                if sorted(found) != json.loads(current):
+                    changed += 1
+                self.db.execute("DELETE FROM recommendation_themes WHERE recommendation = ?",
+                                (rec_id,))
+                self.db.executemany(
+                    "INSERT INTO recommendation_themes (recommendation, theme, source, reason) "
+                    "VALUES (?, ?, ?, ?)", [(rec_id, t, src, why) for t, (src, why) in found.items()])
+            if not only:
+                self._set_meta("taxonomy", themes.fingerprint(self.taxonomy_path))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return changed
+
+    def decide(self, reference: str, themes: list[str], action: str) -> dict:
+        """Record that a person adds ('add') or removes ('remove') themes on a recommendation,
+        and apply it at once. Returns the recommendation's row."""
+        row = self.recommendation_row(reference)
+        for theme in themes:
+            self.taxonomy.check(theme)
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO theme_decisions (review, number, occurrence, theme, action) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(row["review_id"], row["number"], row["occurrence"], theme, action)
+                 for theme in themes])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.retheme(only=[row["id"]])
+        return row
+
+    # -- agencies -----------------------------------------------------------------------------
 
     def _agency_for(self, written: str, refresh: bool = False) -> int:
         """The catalogue's agency for an addressee as written, added if new. With `refresh`,

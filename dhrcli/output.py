@@ -118,6 +118,8 @@ def _wrap(cells: list[list[str]], headers: list[str] | None, style: str) -> list
     room = terminal_width() - (3 * count + 1 if "grid" in style else 2 * (count - 1))
     if sum(natural) <= room:
         return cells
+    if sum(floor) > room:  # too narrow even for the longest words: break them
+        floor = [max(4, f * room // sum(floor)) for f in floor]
 
     def widths_at(cap: int) -> list[int]:
         return [max(f, min(n, cap)) for n, f in zip(natural, floor)]

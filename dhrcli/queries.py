@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .records import DhrError
 
 REC_COLUMNS = ["review_id", "csp", "title", "published", "year_of_death", "number", "text",
-               "agencies", "sectors", "scope", "source_url"]
+               "agencies", "sectors", "scope", "themes", "source_url"]
 SEARCH_COLUMNS = REC_COLUMNS + ["rank", "snippet"]
 HIGHLIGHT = ("\x02", "\x03")  # around each match in a snippet; output.py shows or drops them
 
@@ -29,6 +29,9 @@ SELECT v.key AS review_id, v.csp, v.title, v.published, v.year_of_death, r.numbe
        CASE WHEN EXISTS (
             SELECT 1 FROM recommendation_agencies ra JOIN agencies a ON a.id = ra.agency
             WHERE ra.recommendation = r.id AND a.national) THEN 'national' ELSE 'local' END AS scope,
+       (SELECT json_group_array(theme) FROM (
+            SELECT theme FROM recommendation_themes WHERE recommendation = r.id
+            ORDER BY theme)) AS themes,
        v.source_url{extra}
 FROM {source}
 JOIN reviews v ON v.id = r.review
@@ -50,6 +53,7 @@ class Filters:
     with_predecessors: bool = False
     sector: str | None = None
     national: bool | None = None
+    theme: str | None = None
     csp: str | None = None
     review: str | None = None
     since: int | None = None
@@ -67,6 +71,10 @@ class Filters:
             params.append(self.sector)
         if self.national is not None:
             clauses.append(("" if self.national else "NOT ") + _SECTOR_OF.format("national"))
+        if self.theme is not None:
+            clauses.append("r.id IN (SELECT recommendation FROM recommendation_themes "
+                           "WHERE theme = ?)")
+            params.append(catalogue.taxonomy.check(self.theme))
         if self.csp is not None:
             clauses.append("v.csp = ? COLLATE NOCASE")
             params.append(self.csp)
@@ -220,6 +228,129 @@ class Queries:
                                     "agencies": 0}) for sector in SECTORS]
         return sorted(rows, key=lambda row: (-row["recommendations"], SECTORS.index(row["sector"])))
 
+    def _filtered(self, filters: Filters) -> tuple[str, list]:
+        """SQL for the ids of the recommendations the filters keep, and its parameters."""
+        clauses, params = filters.where(self)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        return f"SELECT r.id FROM recommendations r JOIN reviews v ON v.id = r.review{where}", params
+
+    def theme_counts(self, filters: Filters | None = None) -> list[dict]:
+        """Every theme with its recommendations and reviews and its share (percent) of all the
+        recommendations the filters keep; most first, then in taxonomy order."""
+        kept, params = self._filtered(filters or Filters())
+        total = self.db.execute(f"SELECT count(*) FROM ({kept})", params).fetchone()[0]
+        counts = {row[0]: row[1:] for row in self.db.execute(
+            "SELECT t.theme, count(DISTINCT t.recommendation), count(DISTINCT r.review) "
+            "FROM recommendation_themes t JOIN recommendations r ON r.id = t.recommendation "
+            f"WHERE t.recommendation IN ({kept}) GROUP BY t.theme", params)}
+        order = list(self.taxonomy.themes)
+        rows = []
+        for slug, theme in self.taxonomy.themes.items():
+            recs, reviews = counts.get(slug, (0, 0))
+            rows.append({"theme": slug, "label": theme.label, "recommendations": recs,
+                         "reviews": reviews,
+                         "share": round(100 * recs / total, 1) if total else 0.0})
+        return sorted(rows, key=lambda row: (-row["recommendations"], order.index(row["theme"])))
+
+    def crosstab(self, rows: str, filters: Filters, only: str | None = None) -> tuple[list[str], list[dict]]:
+        """Counts of recommendations by agency and theme. `rows` is "agency" (a row per agency,
+        a column per theme) or "theme" (a row per theme, a column per agency); `only` keeps
+        one column. Returns (columns, rows); each row also has its own total of recommendations."""
+        kept, params = self._filtered(filters)
+        cells: dict[tuple[str, str], int] = {}
+        totals: dict[str, set] = {}
+        for agency, theme, rec in self.db.execute(
+                "SELECT a.name, t.theme, t.recommendation FROM recommendation_themes t "
+                "JOIN recommendation_agencies ra ON ra.recommendation = t.recommendation "
+                "JOIN agencies a ON a.id = ra.agency "
+                f"WHERE t.recommendation IN ({kept})", params):
+            row, column = (agency, theme) if rows == "agency" else (theme, agency)
+            if only is not None and column != only:
+                continue
+            cells[row, column] = cells.get((row, column), 0) + 1
+            totals.setdefault(row, set()).add(rec)
+        columns: dict[str, int] = {}
+        for (_, column), count in cells.items():
+            columns[column] = columns.get(column, 0) + count
+        theme_order = list(self.taxonomy.themes)
+        if rows == "agency":  # columns are themes: taxonomy order
+            names = sorted(columns, key=lambda c: theme_order.index(c) if c in theme_order else 99)
+        else:
+            names = sorted(columns, key=lambda c: (-columns[c], c))
+        label = "agency" if rows == "agency" else "theme"
+        table = [{label: row, "recommendations": len(recs),
+                  **{column: cells.get((row, column), 0) for column in names}}
+                 for row, recs in totals.items()]
+        table.sort(key=lambda r: (-r["recommendations"], r[label]))
+        return [label, "recommendations"] + names, table
+
+    def recommendation_row(self, reference: str) -> dict:
+        """The recommendation a reference names: REVIEW_ID/NUMBER, or REVIEW_ID/NUMBER#K for the
+        K-th of several with that number (in the order of the review file)."""
+        review_key, slash, rest = reference.strip().partition("/")
+        if not slash or not rest:
+            raise DhrError(f"{reference!r} is not a recommendation reference; write REVIEW_ID/NUMBER, "
+                           f"such as norfolk-2023-04/13")
+        number, hash_mark, which = rest.partition("#")
+        review = self.review_row(review_key)
+        found = self.db.execute(
+            "SELECT r.id, r.number, r.occurrence, r.text, r.themes_given FROM recommendations r "
+            "WHERE r.review = ? AND r.number = ? COLLATE NOCASE ORDER BY r.position",
+            (review["id"], number.strip())).fetchall()
+        if not found:
+            numbers = [r[0] for r in self.db.execute(
+                "SELECT number FROM recommendations WHERE review = ? ORDER BY sort_key, position",
+                (review["id"],))]
+            raise DhrError(f"review {review['key']!r} has no recommendation {number.strip()!r}"
+                           + _did_you_mean(number.strip(), numbers)
+                           + f"; 'dhr show {review['key']}' lists them")
+        if hash_mark:
+            if not which.isdigit() or not 1 <= int(which) <= len(found):
+                raise DhrError(f"{reference!r}: review {review['key']!r} has {len(found)} "
+                               f"recommendation(s) numbered {number!r}; use #1 to #{len(found)}")
+            row = found[int(which) - 1]
+        elif len(found) > 1:
+            choices = ", ".join(f"{review['key']}/{number}#{k}" for k in range(1, len(found) + 1))
+            raise DhrError(f"{reference!r}: {len(found)} recommendations of review "
+                           f"{review['key']!r} have number {number!r}; name one: {choices}")
+        else:
+            row = found[0]
+        return {"id": row["id"], "review_id": review["key"], "number": row["number"],
+                "occurrence": row["occurrence"], "text": row["text"],
+                "themes_given": row["themes_given"]}
+
+    def explanation(self, reference: str) -> tuple[dict, list[dict]]:
+        """A recommendation and, for each of its themes, where the theme came from and why;
+        rule themes a person removed are listed too, as removed."""
+        rec = self.recommendation_row(reference)
+        rows = []
+        have = set()
+        for theme, source, reason in self.db.execute(
+                "SELECT theme, source, reason FROM recommendation_themes WHERE recommendation = ?",
+                (rec["id"],)):
+            have.add(theme)
+            rows.extend(_explained(theme, source, reason, self.taxonomy))
+        removed = {t for (t, action) in self.db.execute(
+            "SELECT theme, action FROM theme_decisions WHERE review = ? AND number = ? AND "
+            "occurrence = ?", (rec["review_id"], rec["number"], rec["occurrence"]))
+            if action == "remove"}
+        for theme, matches in self.taxonomy.classify(rec["text"]).items():
+            if theme in removed and theme not in have:
+                rows.append({"theme": theme, "source": "removed by a person",
+                             "cue": matches[0].cue, "words": matches[0].words})
+        order = list(self.taxonomy.themes)
+        rows.sort(key=lambda r: (order.index(r["theme"]) if r["theme"] in order else 99,
+                                 r["source"].startswith("removed")))
+        return rec, rows
+
+    def _themes_state(self) -> str:
+        from . import themes
+
+        stored = self.db.execute("SELECT value FROM meta WHERE key = 'taxonomy'").fetchone()
+        if stored is None or stored[0] == themes.fingerprint(self.taxonomy_path):
+            return "up to date"
+        return "taxonomy changed since the last classification: run 'dhr retheme'"
+
     def reviews(self) -> list[dict]:
         """One row per review with its counts, in review order."""
         return [dict(row) for row in self.db.execute(
@@ -255,14 +386,25 @@ class Queries:
                 "SELECT count(*) FROM recommendations WHERE id NOT IN "
                 "(SELECT recommendation FROM recommendation_agencies)").fetchone()[0],
             "aliases_file": str(self.aliases_path) if self.aliases_path else None,
+            "taxonomy_file": str(self.taxonomy_path) if self.taxonomy_path else None,
+            "themes": self._themes_state(),
             "sqlite_version": sqlite3.sqlite_version,
         }
+
+
+def _explained(theme: str, source: str, reason: str | None, taxonomy) -> list[dict]:
+    if source == "rules":
+        return [{"theme": theme, "source": "rules", "cue": m["cue"], "words": m["words"]}
+                for m in json.loads(reason or "[]")]
+    said = {"file": "the review file", "person": "a person (dhr tag)"}.get(source, source)
+    return [{"theme": theme, "source": said, "cue": None, "words": None}]
 
 
 def _rec_row(row: sqlite3.Row) -> dict:
     record = {column: row[column] for column in REC_COLUMNS}
     record["agencies"] = json.loads(record["agencies"])
     record["sectors"] = json.loads(record["sectors"])
+    record["themes"] = json.loads(record["themes"])
     return record
 
 

@@ -18,7 +18,7 @@ REVIEW_FIELDS = (
     "id", "csp", "title", "review_type", "basis", "source_url", "summary",
     "published", "year_of_death", "recommendations",
 )
-RECOMMENDATION_FIELDS = ("number", "text", "to", "addressed_to", "addressees")
+RECOMMENDATION_FIELDS = ("number", "text", "to", "addressed_to", "addressees", "themes")
 ADDRESSEE_KEYS = ("to", "addressed_to", "addressees")
 ADDRESSEE_SEPARATOR = " | "
 
@@ -71,6 +71,7 @@ class Recommendation:
     number: str
     text: str
     to: list[str]
+    themes: list[str] | None = None  # given by a person in the review file; None: by the rules
 
     @property
     def sort_key(self) -> str:
@@ -108,7 +109,9 @@ class Review:
             "source_url": self.source_url, "summary": self.summary,
             "published": self.published, "year_of_death": self.year_of_death,
             "recommendations": [
-                {"number": r.number, "text": r.text, "to": r.to} for r in self.recommendations
+                {"number": r.number, "text": r.text, "to": r.to,
+                 **({"themes": r.themes} if r.themes is not None else {})}
+                for r in self.recommendations
             ],
         }
 
@@ -313,7 +316,16 @@ def _build_recommendation(item, index, raw, place, label, problems, warnings):
                 problem((given[0],), f"each addressee must be a name, not {describe(entry)}")
                 return None
             to.extend(part.strip() for part in entry.split("|") if part.strip())
-    return Recommendation(number=number, text=text, to=_unique(to))
+    themes = None
+    if item.get("themes") is not None:
+        value = item["themes"]
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str) for v in values):
+            problem(("themes",), "'themes' must be theme names such as training, not "
+                                 f"{describe(value)}")
+            return None
+        themes = sorted({t.strip().lower() for v in values for t in v.split("|") if t.strip()})
+    return Recommendation(number=number, text=text, to=_unique(to), themes=themes)
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -32,7 +32,9 @@ def test_main_job_from_outside_the_checkout(tmp_path, env):
     imported = dhr("import", "norfolk.yaml", cwd=tmp_path, env=env)
     assert imported.returncode == 0, imported.stderr
     found = dhr("search", "DVDS", "--json", cwd=tmp_path, env=env)
-    assert sorted(r["number"] for r in json.loads(found.stdout)) == ["2", "6", "7"]
+    assert sorted(r["number"] for r in json.loads(found.stdout)) == ["2", "3", "5", "6", "7"]
+    exact = dhr("search", "DVDS", "--exact", "--json", cwd=tmp_path, env=env)
+    assert sorted(r["number"] for r in json.loads(exact.stdout)) == ["2", "6", "7"]
     table = dhr("search", "DVDS", cwd=tmp_path, env=env)
     assert table.returncode == 0 and "norfolk-2023-04" in table.stdout
     assert "\x1b[" not in table.stdout and "\x02" not in table.stdout

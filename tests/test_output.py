@@ -37,7 +37,7 @@ def test_markdown_table(norfolk):
     lines = run("by-agency", "Ministry of Justice", "--fmt", "github").stdout.splitlines()
     assert lines[0].startswith("| review_id") and lines[1].startswith("|--")
     assert len(lines) == 5
-    assert all(line.count(" | ") - line.count("\\|") == 3 for line in lines[2:])
+    assert all(line.count(" | ") - line.count("\\|") == 4 for line in lines[2:])
 
 
 def test_table_wraps_to_the_terminal(norfolk, monkeypatch):
@@ -54,7 +54,7 @@ def test_output_is_utf8_and_unescaped(norfolk):
 
 def test_json_of_nothing_is_an_empty_array(norfolk):
     assert json.loads(run("search", "zzzzzz", "--json").stdout) == []
-    assert run("search", "zzzzzz", "--csv").stdout.strip() == "review_id,csp,title,published,year_of_death,number,text,agencies,sectors,scope,source_url,rank,snippet"
+    assert run("search", "zzzzzz", "--csv").stdout.strip() == "review_id,csp,title,published,year_of_death,number,text,agencies,sectors,scope,themes,source_url,rank,snippet"
 
 
 def test_unaddressed_recommendations_have_an_empty_list(tmp_path):

@@ -8,19 +8,19 @@ from conftest import numbers, run, write
 
 
 def test_dvds_finds_recs_2_6_7(norfolk):
-    assert sorted(numbers(run("search", "DVDS", "--json")), key=int) == ["2", "6", "7"]
+    assert sorted(numbers(run("search", "DVDS", "--exact", "--json")), key=int) == ["2", "6", "7"]
     table = run("search", "DVDS")
     assert table.exit_code == 0
     assert "norfolk-2023-04" in table.stdout
 
 
 def test_clares_law_as_csv_holds_recs_3_and_5(norfolk):
-    result = run("search", "Clare's Law", "--csv")
+    result = run("search", "Clare's Law", "--exact", "--csv")
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert sorted(r["number"] for r in rows) == ["3", "5"]
     assert list(rows[0]) == ["review_id", "csp", "title", "published", "year_of_death", "number",
-                             "text", "agencies", "sectors", "scope", "source_url", "rank", "snippet"]
+                             "text", "agencies", "sectors", "scope", "themes", "source_url", "rank", "snippet"]
     assert [r["rank"] for r in rows] == ["1", "2"]
     assert all("\x02" not in r["snippet"] and "Clare’s Law" in r["snippet"] for r in rows)
 
@@ -75,13 +75,13 @@ def test_filters(norfolk, tmp_path):
     run("import", write(tmp_path / "b.yaml",
                         "csp: Safer Leeds\npublished: 2019\nrecommendations:\n"
                         "  - {text: Raise awareness of DVDS with GPs., to: Leeds GP Federation}\n"))
-    assert len(numbers(run("search", "DVDS", "--json"))) == 4
-    assert numbers(run("search", "DVDS", "--csp", "safer leeds", "--json")) == ["1"]
-    assert numbers(run("search", "DVDS", "--agency", "leeds gp federation", "--json")) == ["1"]
-    assert numbers(run("search", "DVDS", "--until", "2020", "--json")) == ["1"]
-    assert len(numbers(run("search", "DVDS", "--since", "2023", "--json"))) == 3
-    assert len(numbers(run("search", "DVDS", "--review", "norfolk-2023-04", "--json"))) == 3
-    unknown = run("search", "DVDS", "--agency", "Leeds GP Fed")
+    assert len(numbers(run("search", "DVDS", "--exact", "--json"))) == 4
+    assert numbers(run("search", "DVDS", "--exact", "--csp", "safer leeds", "--json")) == ["1"]
+    assert numbers(run("search", "DVDS", "--exact", "--agency", "leeds gp federation", "--json")) == ["1"]
+    assert numbers(run("search", "DVDS", "--exact", "--until", "2020", "--json")) == ["1"]
+    assert len(numbers(run("search", "DVDS", "--exact", "--since", "2023", "--json"))) == 3
+    assert len(numbers(run("search", "DVDS", "--exact", "--review", "norfolk-2023-04", "--json"))) == 3
+    unknown = run("search", "DVDS", "--exact", "--agency", "Leeds GP Fed")
     assert unknown.exit_code == 1 and "did you mean 'Leeds GP Federation'" in unknown.stderr
 
 

@@ -16,7 +16,7 @@ import click
 from .. import __version__
 from ..agencies import SECTORS
 
-RECORD_TABLE = ["review_id", "number", "text", "agencies"]
+RECORD_TABLE = ["review_id", "number", "text", "agencies", "themes"]
 SEARCH_TABLE = ["rank", "review_id", "number", "snippet", "agencies"]
 IMPORTABLE = (".yaml", ".yml", ".json")
 
@@ -37,30 +37,42 @@ class DhrGroup(click.Group):
 
 
 class Where:
-    """Which catalogue and aliases file a command works on, from --db and --aliases."""
+    """Which catalogue, aliases file and taxonomy a command works with, from --db, --aliases
+    and --taxonomy."""
 
-    def __init__(self, db: str | None, aliases: str | None):
-        self.db, self.aliases = db, aliases
+    def __init__(self, db: str | None, aliases: str | None, taxonomy: str | None):
+        self.db, self.aliases, self.taxonomy = db, aliases, taxonomy
 
     def open(self, write: bool = False):
         from ..catalogue import Catalogue, default_path
 
         return Catalogue(Path(self.db) if self.db else default_path(), write=write,
-                         aliases=self.aliases_path())
+                         aliases=self.aliases_path(), taxonomy=self.taxonomy_path())
 
     def aliases_path(self) -> Path:
         from ..agencies import user_aliases_path
 
         return Path(self.aliases) if self.aliases else user_aliases_path()
 
+    def taxonomy_path(self) -> Path:
+        from ..themes import user_taxonomy_path
+
+        return Path(self.taxonomy) if self.taxonomy else user_taxonomy_path()
+
 
 def db_option(command):
-    """-d/--db and --aliases on a command; passes `where` (a Where) on."""
+    """-d/--db, --aliases and --taxonomy on a command; passes `where` (a Where) on."""
 
     @functools.wraps(command)
-    def wrapper(*args, db_path, aliases_path, **kwargs):
-        return command(*args, where=Where(db_path, aliases_path), **kwargs)
+    def wrapper(*args, db_path, aliases_path, taxonomy_path, **kwargs):
+        return command(*args, where=Where(db_path, aliases_path, taxonomy_path), **kwargs)
 
+    wrapper = click.option(
+        "--taxonomy", "taxonomy_path", envvar="DHR_TAXONOMY", metavar="FILE",
+        type=click.Path(dir_okay=False),
+        help="Your themes and glossary file (default: $DHR_TAXONOMY, else the file 'dhr info' "
+             "shows).",
+    )(wrapper)
     wrapper = click.option(
         "--aliases", "aliases_path", envvar="DHR_ALIASES", metavar="FILE",
         type=click.Path(dir_okay=False),
@@ -113,6 +125,8 @@ def filter_options(command):
                           "('dhr sectors' lists them)."),
         click.option("--national/--local", "national", default=None,
                      help="Only national recommendations (to a national body), or only local."),
+        click.option("--theme", metavar="THEME", help="Only recommendations with this theme "
+                                                      "('dhr themes' lists them)."),
         click.option("--csp", help="Only reviews of this Community Safety Partnership."),
         click.option("--review", "review", metavar="REVIEW_ID", help="Only this review."),
         click.option("--since", type=int, metavar="YEAR", help="Published in or after YEAR."),

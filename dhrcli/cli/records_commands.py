@@ -100,32 +100,45 @@ def _read_file(path: Path, name: str):
 @click.argument("query")
 @click.option("--raw", is_flag=True, help="Pass FTS5 syntax through: AND, OR, NOT, \"phrase\", "
                                           "prefix*, NEAR.")
+@click.option("--exact", is_flag=True, help="Search only the words given, not their glossary "
+                                            "synonyms.")
 @filter_options
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
               help="At most this many results; 0 for all.")
 @output_options
 @db_option
-def search(query, raw, agency, sector, national, csp, review, since, until, limit, fmt, style,
-           headers, where):
+def search(query, raw, exact, agency, sector, national, theme, csp, review, since, until, limit,
+           fmt, style, headers, where):
     """Full-text search of recommendation text, best match first.
 
     Words are matched as typed, punctuation and all (POL-358, Clare's Law, A&E), with
-    stemming: campaign also finds campaigns. Every word must match.
+    stemming: campaign also finds campaigns. Every word must match. A term in the glossary
+    also finds its synonyms (DVDS finds Clare's Law); stderr says what was added, and --exact
+    turns this off.
 
     \b
     Example:
         dhr search DVDS
         dhr search "Clare's Law" --csv
+        dhr search DVDS --exact
+        dhr search training --theme engagement --sector health-provider
         dhr search --raw 'GP NEAR(training, 5)' --since 2020
     """
     from ..queries import SEARCH_COLUMNS, Filters, QueryError
     from ..output import write
     from ..query import RAW_HINT, to_match
 
-    match = query if raw else to_match(query)
     catalogue = where.open()
-    filters = Filters(agency=agency, sector=sector, national=national, csp=csp, review=review,
-                      since=since, until=until)
+    expanded = []
+    if raw:
+        match = query
+    else:
+        expand = None if exact else catalogue.taxonomy.expansions
+        match, expanded = to_match(query, expand)
+    for group in expanded:
+        click.echo(f"dhr: {group[0]!r} also searched as: " + ", ".join(group[1:]), err=True)
+    filters = Filters(agency=agency, sector=sector, national=national, theme=theme, csp=csp,
+                      review=review, since=since, until=until)
     rows = []
     if match is not None:
         try:
@@ -146,12 +159,14 @@ def search(query, raw, agency, sector, national, csp, review, since, until, limi
               help="Only recommendations addressed to an agency in this sector.")
 @click.option("--national/--local", "national", default=None,
               help="Only national recommendations (to a national body), or only local ones.")
+@click.option("--by-theme", is_flag=True,
+              help="A cross-tab: a row per theme, a column per agency (just AGENCY if given).")
 @click.option("--with-predecessors", is_flag=True,
               help="Also what was addressed to the bodies AGENCY took over from (a CCG for an "
                    "ICB), marked in the predecessor column.")
 @output_options
 @db_option
-def by_agency(agency, sector, national, with_predecessors, fmt, style, headers, where):
+def by_agency(agency, sector, national, by_theme, with_predecessors, fmt, style, headers, where):
     """Recommendations by addressee.
 
     Without AGENCY: every agency with its sector, scope and number of recommendations and
@@ -166,6 +181,7 @@ def by_agency(agency, sector, national, with_predecessors, fmt, style, headers, 
         dhr by-agency --sector police
         dhr by-agency --national --json
         dhr by-agency "NHS Norfolk and Waveney ICB" --with-predecessors
+        dhr by-agency "Norfolk Constabulary" --by-theme
     """
     from ..queries import REC_COLUMNS, Filters
     from ..output import write
@@ -173,6 +189,12 @@ def by_agency(agency, sector, national, with_predecessors, fmt, style, headers, 
     if with_predecessors and agency is None:
         raise click.UsageError("--with-predecessors needs an AGENCY")
     catalogue = where.open()
+    if by_theme:
+        filters = Filters(sector=sector, national=national)
+        only = catalogue.agency_name(agency) if agency else None
+        columns, rows = catalogue.crosstab("theme", filters, only)
+        write(rows, columns, fmt, style, headers)
+        return
     if agency is None and sector is None and national is None:
         write(catalogue.agency_counts(), ["agency", "sector", "scope", "recommendations", "reviews"],
               fmt, style, headers)
@@ -245,8 +267,9 @@ def info(fmt, style, headers, where):
     from ..output import write, write_record
 
     record = where.open().info()
-    if not where.aliases_path().is_file():
-        record["aliases_file"] += " (not created yet)"
+    for key, path in (("aliases_file", where.aliases_path()), ("taxonomy_file", where.taxonomy_path())):
+        if not path.is_file():
+            record[key] += " (not created yet)"
     if fmt is None and style is None:
         write_record(record, None)
     else:

@@ -1,0 +1,183 @@
+"""Commands over themes: themes, by-theme, explain, tag, untag, retheme, glossary."""
+
+from __future__ import annotations
+
+import click
+
+from .base import RECORD_TABLE, SECTORS, cli, db_option, output_options
+
+
+@cli.command()
+@output_options
+@db_option
+def themes(fmt, style, headers, where):
+    """Each theme with its recommendations, reviews and share of all recommendations.
+
+    share is the percent of all recommendations in the catalogue that have the theme; a
+    recommendation may have several themes, or none.
+
+    \b
+    Example:
+        dhr themes
+        dhr themes --csv
+    """
+    from ..output import write
+
+    write(where.open().theme_counts(), ["theme", "label", "recommendations", "reviews", "share"],
+          fmt, style, headers)
+
+
+@cli.command(name="by-theme")
+@click.argument("theme", required=False)
+@click.option("--by-agency", is_flag=True,
+              help="A cross-tab: a row per agency, a column per theme (just THEME if given).")
+@click.option("--sector", type=click.Choice(SECTORS), metavar="SECTOR",
+              help="Only recommendations addressed to an agency in this sector.")
+@click.option("--csp", help="Only reviews of this Community Safety Partnership.")
+@click.option("--since", type=int, metavar="YEAR", help="Published in or after YEAR.")
+@click.option("--until", type=int, metavar="YEAR", help="Published in or before YEAR.")
+@output_options
+@db_option
+def by_theme(theme, by_agency, sector, csp, since, until, fmt, style, headers, where):
+    """Recommendations by theme.
+
+    Without THEME: each theme with its counts among the recommendations the filters keep.
+    With THEME: its recommendations, by review and number. --by-agency gives a cross-tab of
+    agencies and themes instead.
+
+    \b
+    Example:
+        dhr by-theme
+        dhr by-theme training --csv
+        dhr by-theme justice-legal --sector police --since 2020
+        dhr by-theme training --by-agency
+    """
+    from ..output import write
+    from ..queries import REC_COLUMNS, Filters
+
+    catalogue = where.open()
+    filters = Filters(sector=sector, csp=csp, since=since, until=until)
+    if by_agency:
+        only = catalogue.taxonomy.check(theme) if theme else None
+        columns, rows = catalogue.crosstab("agency", filters, only)
+        write(rows, columns, fmt, style, headers)
+    elif theme is None:
+        write(catalogue.theme_counts(filters),
+              ["theme", "label", "recommendations", "reviews", "share"], fmt, style, headers)
+    else:
+        filters.theme = theme
+        write(catalogue.recommendations(filters), REC_COLUMNS, fmt, style, headers,
+              table_columns=RECORD_TABLE)
+
+
+@cli.command()
+@click.argument("reference", metavar="REC")
+@output_options
+@db_option
+def explain(reference, fmt, style, headers, where):
+    """Why a recommendation has its themes: for each, the cue and the words that matched, or
+    that a person gave it.
+
+    REC is REVIEW_ID/NUMBER, such as norfolk-2023-04/13; where several recommendations of a
+    review share a number, REVIEW_ID/NUMBER#2 is the second of them in the review file.
+
+    \b
+    Example:
+        dhr explain norfolk-2023-04/13
+        dhr explain norfolk-2023-04/13 --json
+    """
+    from ..output import write, write_record
+
+    rec, rows = where.open().explanation(reference)
+    columns = ["theme", "source", "cue", "words"]
+    if fmt is None:
+        write_record({"recommendation": f"{rec['review_id']}/{rec['number']}", "text": rec["text"]},
+                     None)
+        click.echo()
+        if not rows:
+            click.echo("No themes: no cue of the taxonomy matched, and no person gave one.")
+            return
+    write(rows, columns, fmt, style, headers)
+
+
+def _decide(reference, theme_names, action, where):
+    catalogue = where.open(write=True)
+    row = catalogue.decide(reference, list(theme_names), action)
+    _, rows = catalogue.explanation(f"{row['review_id']}/{row['number']}#{row['occurrence']}")
+    now = sorted({r["theme"] for r in rows if not r["source"].startswith("removed")})
+    click.echo(f"dhr: {row['review_id']}/{row['number']} now has themes: "
+               + (", ".join(now) or "none"), err=True)
+
+
+@cli.command()
+@click.argument("reference", metavar="REC")
+@click.argument("theme_names", metavar="THEME...", nargs=-1, required=True)
+@db_option
+def tag(reference, theme_names, where):
+    """Give a recommendation themes, as a person's judgement: it wins over the rules and
+    outlives a re-import of the review and a change of taxonomy.
+
+    \b
+    Example:
+        dhr tag norfolk-2023-04/4 specialist-services
+    """
+    _decide(reference, theme_names, "add", where)
+
+
+@cli.command()
+@click.argument("reference", metavar="REC")
+@click.argument("theme_names", metavar="THEME...", nargs=-1, required=True)
+@db_option
+def untag(reference, theme_names, where):
+    """Take themes off a recommendation, as a person's judgement (a rule's theme included):
+    it stays off after a re-import of the review and a change of taxonomy.
+
+    \b
+    Example:
+        dhr untag norfolk-2023-04/16 children
+    """
+    _decide(reference, theme_names, "remove", where)
+
+
+@cli.command()
+@db_option
+def retheme(where):
+    """Classify the whole catalogue again under the current taxonomy (the shipped one and your
+    taxonomy file), keeping the themes review files and people gave. Says how many
+    recommendations changed.
+
+    \b
+    Example:
+        dhr retheme
+        dhr retheme --taxonomy my-themes.yaml
+    """
+    catalogue = where.open(write=True)
+    total = catalogue.info()["recommendations"]
+    changed = catalogue.retheme()
+    click.echo(f"dhr: {changed} of {total} recommendations changed themes", err=True)
+
+
+@cli.command()
+@click.argument("term", required=False)
+@output_options
+@db_option
+def glossary(term, fmt, style, headers, where):
+    """The glossary: terms that mean the same, which search uses to widen a query.
+
+    With TERM, only the group that holds it.
+
+    \b
+    Example:
+        dhr glossary
+        dhr glossary DVDS
+    """
+    from ..output import write
+
+    taxonomy = where.open().taxonomy
+    groups = taxonomy.glossary
+    if term is not None:
+        group = taxonomy.expansions(term)
+        if group is None:
+            raise click.ClickException(f"{term!r} is not in the glossary; 'dhr glossary' lists it")
+        groups = [group]
+    write(({"term": g[0], "means": g[1:]} for g in groups), ["term", "means"], fmt, style, headers)
