@@ -80,7 +80,12 @@ def write_table(rows: Iterable[dict], columns: list[str], style: str | None, hea
         cells = [[" ".join(cell.replace("\n", "; ").split()).replace("|", "\\|") for cell in line]
                  for line in cells]
     else:
-        cells = _wrap(cells, columns if headers else None, style or TABLE_STYLE)
+        cells, kept = _wrap(cells, columns, headers, style or TABLE_STYLE)
+        if kept < len(columns):
+            dropped = ", ".join(columns[kept:])
+            sys.stderr.write(f"dhr: the terminal is too narrow to show {dropped}; widen it, or "
+                             f"use --csv or --json for every column\n")
+            columns = columns[:kept]
     colour = _use_colour(out)
     cells = [[_highlight(cell, colour) for cell in line] for line in cells]
     if not cells:
@@ -102,24 +107,35 @@ def terminal_width() -> int:
     return shutil.get_terminal_size((100, 24)).columns
 
 
-def _wrap(cells: list[list[str]], headers: list[str] | None, style: str) -> list[list[str]]:
+def _wrap(cells: list[list[str]], columns: list[str], headers: bool,
+          style: str) -> tuple[list[list[str]], int]:
     """Wrap cells so the table fits the terminal: the columns of long text give way first,
-    and no column is made narrower than its longest word (up to LONG_WORD)."""
+    and no column is made narrower than its longest word (up to LONG_WORD). Where even that
+    is too wide, the last columns (beyond the first three) are left out. Returns the cells
+    and how many columns were kept."""
+    count = len(columns)
     if not cells:
-        return cells
-    count = len(cells[0])
+        return cells, count
     natural, floor = [], []
     for c in range(count):
         lines = [line for row in cells for line in row[c].splitlines()]
-        width = max(max((len(line) for line in lines), default=0), len(headers[c]) if headers else 0, 1)
+        width = max(max((len(line) for line in lines), default=0),
+                    len(columns[c]) if headers else 0, 1)
         word = max((len(w) for line in lines for w in line.split()), default=0)
         natural.append(width)
         floor.append(min(width, max(min(word, LONG_WORD), MIN_WIDTH)))
-    room = terminal_width() - (3 * count + 1 if "grid" in style else 2 * (count - 1))
-    if sum(natural) <= room:
-        return cells
-    if sum(floor) > room:  # too narrow even for the longest words: break them
-        floor = [max(4, f * room // sum(floor)) for f in floor]
+
+    def room(n: int) -> int:
+        return terminal_width() - (3 * n + 1 if "grid" in style else 2 * (n - 1))
+
+    while count > 3 and sum(floor[:count]) > room(count):
+        count -= 1
+    natural, floor, space = natural[:count], floor[:count], room(count)
+    cells = [row[:count] for row in cells]
+    if sum(natural) <= space:
+        return cells, count
+    if sum(floor) > space:  # too narrow even for the longest words: break them
+        floor = [max(4, f * space // sum(floor)) for f in floor]
 
     def widths_at(cap: int) -> list[int]:
         return [max(f, min(n, cap)) for n, f in zip(natural, floor)]
@@ -127,17 +143,17 @@ def _wrap(cells: list[list[str]], headers: list[str] | None, style: str) -> list
     low, high = MIN_WIDTH, max(natural)
     while low < high:  # the largest cap on a column's width at which the table fits
         cap = (low + high + 1) // 2
-        if sum(widths_at(cap)) <= room:
+        if sum(widths_at(cap)) <= space:
             low = cap
         else:
             high = cap - 1
     widths = widths_at(low)
-    spare = room - sum(widths)
+    spare = space - sum(widths)
     for c in sorted(range(count), key=lambda c: -natural[c]):  # hand out what is left
         extra = max(min(spare, natural[c] - widths[c]), 0)
         widths[c] += extra
         spare -= extra
-    return [[_fill(cell, widths[c]) for c, cell in enumerate(row)] for row in cells]
+    return [[_fill(cell, widths[c]) for c, cell in enumerate(row)] for row in cells], count
 
 
 def _fill(text: str, width: int) -> str:

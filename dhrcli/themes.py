@@ -23,7 +23,7 @@ MAX_GAP = 4  # words allowed between the parts of a "a ... b" cue
 
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = re.compile(r"['’‘`´ʼ]")
-_SPAN = re.compile(r"[^\W_]+(?:['’‘`´ʼ][^\W_]+)*")
+_SPAN = re.compile(r"[^\W_]+(?:['’‘`´ʼ][^\W_]+)*|&")
 
 
 def stem(word: str) -> str:
@@ -51,9 +51,13 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[tuple[str, str, int, int]]:
     """(folded word, stem, start, end) for each word of a text; start/end index the text.
-    Apostrophes inside a word are dropped ("Clare’s" is "clares"); other marks split words."""
+    Apostrophes inside a word are dropped ("Clare’s" is "clares"), "&" is the word "and", and
+    other marks split words."""
     result = []
     for match in _SPAN.finditer(text):
+        if match.group() == "&":
+            result.append(("and", "and", match.start(), match.end()))
+            continue
         for part in _WORD.findall(_APOSTROPHES.sub("", match.group()).casefold()):
             result.append((part, stem(part), match.start(), match.end()))
     return result
@@ -130,7 +134,7 @@ class Cue:
 
 
 def _fold_words(text: str) -> list[str]:
-    return _WORD.findall(_APOSTROPHES.sub("", text.casefold().replace("&", " ")))
+    return _WORD.findall(_APOSTROPHES.sub("", text.casefold().replace("&", " and ")))
 
 
 @dataclass
