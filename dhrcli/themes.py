@@ -193,14 +193,20 @@ class Taxonomy:
         found: dict[str, list[Match]] = {}
         for theme in self.themes.values():
             blocked = [span for cue in theme.nots for span in cue.find(tokens)]
-            matches = []
+            spans = []
             for cue in theme.cues:
                 for first, last in cue.find(tokens):
                     if any(first <= b_last and b_first <= last for b_first, b_last in blocked):
                         continue
-                    matches.append(Match(cue.text, text[tokens[first][2]:tokens[last][3]]))
-            if matches:
-                found[theme.slug] = matches
+                    spans.append((first, last, cue.text))
+            # A match inside a longer one of the same theme says nothing more: keep the longer.
+            spans = [(f, la, c) for f, la, c in spans
+                     if not any(f2 <= f and la <= la2 and (f2, la2) != (f, la)
+                                for f2, la2, _ in spans)]
+            spans = list(dict.fromkeys(spans))
+            if spans:
+                found[theme.slug] = [Match(cue, text[tokens[f][2]:tokens[la][3]])
+                                     for f, la, cue in sorted(spans)]
         return found
 
     def check(self, slug: str) -> str:
