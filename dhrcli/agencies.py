@@ -203,21 +203,10 @@ class Registry:
 
 def load(user_path: Path | None) -> Registry:
     """The registry: the shipped file, the rules and the user's aliases file (if it exists)."""
-    import yaml
+    from .datafiles import read_yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    def read(path: Path):
-        try:
-            with open(path, encoding="utf-8") as handle:
-                return yaml.load(handle, Loader=loader) or {}
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark else ""
-            raise DhrError(f"{path}{line}: not a valid aliases file: "
-                           f"{' '.join(str(getattr(error, 'problem', error)).split())}") from None
-        except OSError as error:
-            raise DhrError(f"{path}: cannot read ({error.strerror})") from None
+    def read(path: Path) -> dict:
+        return read_yaml(path, "aliases file")
 
     registry = Registry(read(RULES).get("rules", []))
     registry.add(read(SHIPPED), "registry", str(SHIPPED))
@@ -238,17 +227,9 @@ USER_HEADER = """\
 
 
 def _read_user(path: Path) -> dict:
-    import yaml
+    from .datafiles import read_yaml
 
-    if not path.is_file():
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, OSError, UnicodeDecodeError) as error:
-        raise DhrError(f"{path}: cannot read the aliases file ({' '.join(str(error).split())})") from None
-    if not isinstance(data, dict):
-        raise DhrError(f"{path}: an aliases file must be a mapping with 'agencies:'")
-    return data
+    return read_yaml(path, "aliases file") if path.is_file() else {}
 
 
 def _write_user(path: Path, data: dict) -> None:

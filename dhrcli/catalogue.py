@@ -10,6 +10,7 @@ import json
 import os
 import sqlite3
 import sys
+from contextlib import contextmanager
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,17 +139,23 @@ class Catalogue(Queries):
         if self._meta("registry") == current:
             return
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with self.transaction():
                 self._relink()
                 self._set_meta("registry", current)
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
         except sqlite3.OperationalError as error:
             if "readonly" not in str(error) and "read-only" not in str(error):
                 raise
+
+    @contextmanager
+    def transaction(self):
+        """One write transaction: committed if the block ends, rolled back if it raises."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def relink(self) -> int:
         """Link every addressee again under the current registry, in one transaction.
@@ -156,14 +163,9 @@ class Catalogue(Queries):
         from . import agencies
 
         self._registry = None  # the registry's files may have changed since it was loaded
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction():
             changed = self._relink()
             self._set_meta("registry", agencies.fingerprint(self.aliases_path))
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return changed
 
     def _relink(self) -> int:
@@ -194,40 +196,35 @@ class Catalogue(Queries):
         result = ImportResult()
         problems: list[str] = []
         keys_in_file: dict[str, int] = {}
-        self.db.execute("BEGIN IMMEDIATE")
         try:
-            for index, raw in enumerate(raws, start=1):
-                review, found, warnings = build_review(raw, where)
-                result.warnings.extend(warnings)
-                problems.extend(found)
-                if review is not None:
-                    problems.extend(self._unknown_themes(review, raw, where))
-                if review is None or problems:
-                    continue
-                key = self._store(review, result)
-                if key in keys_in_file:
-                    line = raw.line()
-                    problems.append(f"{where}:{line}: review {key!r} is in this file twice "
-                                    f"(also review {keys_in_file[key]}); give each its own 'id'")
-                keys_in_file[key] = index
-            if problems:
-                raise InputError(problems)
-            if self._meta("taxonomy") is None:
-                from . import themes
+            with self.transaction():
+                for index, raw in enumerate(raws, start=1):
+                    review, found, warnings = build_review(raw, where)
+                    result.warnings.extend(warnings)
+                    problems.extend(found)
+                    if review is not None:
+                        problems.extend(self._unknown_themes(review, raw, where))
+                    if review is None or problems:
+                        continue
+                    key = self._store(review, result)
+                    if key in keys_in_file:
+                        problems.append(f"{where}:{raw.line()}: review {key!r} is in this file "
+                                        f"twice (also review {keys_in_file[key]}); give each its "
+                                        f"own 'id'")
+                    keys_in_file[key] = index
+                if problems:
+                    raise InputError(problems)
+                if self._meta("taxonomy") is None:
+                    from . import themes
 
-                self._set_meta("taxonomy", themes.fingerprint(self.taxonomy_path))
-            if result.updated:
-                self.db.execute("DELETE FROM agencies WHERE id NOT IN "
-                                "(SELECT agency FROM recommendation_agencies)")
-            self._settle_names(result.agencies)
-            self.db.execute("COMMIT")
+                    self._set_meta("taxonomy", themes.fingerprint(self.taxonomy_path))
+                if result.updated:
+                    self.db.execute("DELETE FROM agencies WHERE id NOT IN "
+                                    "(SELECT agency FROM recommendation_agencies)")
+                self._settle_names(result.agencies)
         except InputError as error:
-            self.db.execute("ROLLBACK")
             found = problems + [p for p in error.problems if p not in problems]
             raise InputError(found + result.warnings) from None
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return result
 
     def _store(self, review: Review, result: ImportResult) -> str:
@@ -277,8 +274,8 @@ class Catalogue(Queries):
                 "text, themes_given) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (review_row, position, rec.number, rec.sort_key, occurrence, rec.text,
                  given)).lastrowid
-            self._write_themes(rec_row, rec.text, rec.themes,
-                               decisions.get((rec.number, occurrence), {}))
+            self._insert_themes(rec_row, self.themes_for(
+                rec.text, rec.themes, decisions.get((rec.number, occurrence), {})))
             links = [(rec_row, i, self._agency_for(name), name) for i, name in enumerate(rec.to, 1)]
             db.executemany(
                 "INSERT INTO recommendation_agencies (recommendation, position, agency, written) "
@@ -333,12 +330,11 @@ class Catalogue(Queries):
                 found.pop(theme, None)
         return found
 
-    def _write_themes(self, rec_row: int, text: str, given, decided) -> None:
+    def _insert_themes(self, rec_row: int, found: dict[str, tuple[str, str | None]]) -> None:
         self.db.executemany(
             "INSERT INTO recommendation_themes (recommendation, theme, source, reason) "
             "VALUES (?, ?, ?, ?)",
-            [(rec_row, theme, source, reason)
-             for theme, (source, reason) in self.themes_for(text, given, decided).items()])
+            [(rec_row, theme, source, reason) for theme, (source, reason) in found.items()])
 
     def retheme(self, only: list[int] | None = None) -> int:
         """Classify every recommendation (or those rows) again under the current taxonomy,
@@ -347,8 +343,7 @@ class Catalogue(Queries):
         from . import themes
 
         changed = 0
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction():
             rows = self.db.execute(
                 "SELECT r.id, r.text, r.themes_given, r.number, r.occurrence, v.key, "
                 "(SELECT json_group_array(theme) FROM (SELECT theme FROM recommendation_themes "
@@ -366,15 +361,9 @@ class Catalogue(Queries):
                     changed += 1
                 self.db.execute("DELETE FROM recommendation_themes WHERE recommendation = ?",
                                 (rec_id,))
-                self.db.executemany(
-                    "INSERT INTO recommendation_themes (recommendation, theme, source, reason) "
-                    "VALUES (?, ?, ?, ?)", [(rec_id, t, src, why) for t, (src, why) in found.items()])
+                self._insert_themes(rec_id, found)
             if not only:
                 self._set_meta("taxonomy", themes.fingerprint(self.taxonomy_path))
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return changed
 
     def decide(self, reference: str, themes: list[str], action: str) -> dict:
@@ -383,17 +372,12 @@ class Catalogue(Queries):
         row = self.recommendation_row(reference)
         for theme in themes:
             self.taxonomy.check(theme)
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO theme_decisions (review, number, occurrence, theme, action) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [(row["review_id"], row["number"], row["occurrence"], theme, action)
                  for theme in themes])
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         self.retheme(only=[row["id"]])
         return row
 

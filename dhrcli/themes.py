@@ -247,28 +247,17 @@ def fingerprint(user_path: Path | None) -> str:
 
 def load(user_path: Path | None) -> Taxonomy:
     """The shipped taxonomy and glossary, then the user's taxonomy file if there is one."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from .datafiles import read_yaml
 
     def read(path: Path) -> dict:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                return yaml.load(handle, Loader=loader) or {}
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark else ""
-            raise DhrError(f"{path}{line}: not a valid taxonomy file: "
-                           f"{' '.join(str(getattr(error, 'problem', error)).split())}") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise DhrError(f"{path}: cannot read the taxonomy file ({error})") from None
+        return read_yaml(path, "taxonomy file")
 
     taxonomy = Taxonomy()
     taxonomy.add(read(SHIPPED), str(SHIPPED))
     taxonomy.add(read(GLOSSARY), str(GLOSSARY))
     if user_path is not None and user_path.is_file():
         data = read(user_path)
-        mode = data.get("mode", "extend") if isinstance(data, dict) else None
+        mode = data.get("mode", "extend")
         if mode not in ("extend", "replace"):
             raise DhrError(f"{user_path}: 'mode' must be extend or replace, not {mode!r}")
         taxonomy.add(data, str(user_path), replace=mode == "replace")
