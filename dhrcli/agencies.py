@@ -201,6 +201,19 @@ class Registry:
         return [a.name for a in self.agencies.values()] + list(self.alias_names.values())
 
 
+def name_index(names: list[str]):
+    """(known, first_words): a test of whether a name is among `names` (folded), and the first
+    words of those names; the page reader uses them to find where an addressee begins."""
+    folded = {fold(name) for name in names}
+    folded.discard("")
+    first_words = {name.split()[0] for name in folded}
+
+    def known(name: str) -> bool:
+        return fold(name) in folded
+
+    return known, first_words
+
+
 def load(user_path: Path | None) -> Registry:
     """The registry: the shipped file, the rules and the user's aliases file (if it exists)."""
     from .datafiles import read_yaml

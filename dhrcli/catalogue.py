@@ -48,11 +48,19 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     agencies: set[int] = field(default_factory=set)  # the agencies this import linked to
 
+    changes: list[str] = field(default_factory=list)  # per updated review: what changed
+    uncertain: int = 0  # text/addressee splits a person should check
+
     def add(self, other: "ImportResult") -> None:
         self.added += other.added
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.recommendations += other.recommendations
+        self.uncertain += other.uncertain
+
+
+class _DryRun(Exception):
+    """Raised inside an import's transaction to roll back what a dry run did."""
 
 
 class Catalogue(Queries):
@@ -187,11 +195,12 @@ class Catalogue(Queries):
 
     # -- writing ------------------------------------------------------------------------------
 
-    def import_file(self, raws: Iterable[Raw], where: str) -> ImportResult:
+    def import_file(self, raws: Iterable[Raw], where: str, dry_run: bool = False) -> ImportResult:
         """Import every review from one file in one transaction, or none of them.
 
         Checks every review before it gives up, so that one run lists all the problems;
-        raises InputError (with all of them) and leaves the catalogue as it was.
+        raises InputError (with all of them) and leaves the catalogue as it was. With
+        `dry_run`, does all the work and reports it, then rolls it back.
         """
         result = ImportResult()
         problems: list[str] = []
@@ -201,6 +210,9 @@ class Catalogue(Queries):
                 for index, raw in enumerate(raws, start=1):
                     review, found, warnings = build_review(raw, where)
                     result.warnings.extend(warnings)
+                    result.warnings.extend(f"{where}: warning: {note}"
+                                           for rec, note in raw.notes if rec is None)
+                    result.uncertain += raw.uncertain
                     problems.extend(found)
                     if review is not None:
                         problems.extend(self._unknown_themes(review, raw, where))
@@ -222,6 +234,10 @@ class Catalogue(Queries):
                     self.db.execute("DELETE FROM agencies WHERE id NOT IN "
                                     "(SELECT agency FROM recommendation_agencies)")
                 self._settle_names(result.agencies)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
         except InputError as error:
             found = problems + [p for p in error.problems if p not in problems]
             raise InputError(found + result.warnings) from None
@@ -258,6 +274,7 @@ class Catalogue(Queries):
             return key
         else:
             review_row = existing["id"]
+            result.changes.append(f"{key}: " + self._changes(review_row, review))
             db.execute(
                 "UPDATE reviews SET key = ?, csp = ?, title = ?, review_type = ?, basis = ?, "
                 "source_url = ?, summary = ?, published = ?, year_of_death = ?, base_key = ?, "
@@ -294,6 +311,28 @@ class Catalogue(Queries):
                     problems.append(f"{where}:{line}: recommendation {index + 1} (number "
                                     f"{rec.number}): {error}")
         return problems
+
+    def _changes(self, review_row: int, review: Review) -> str:
+        """What an update changes: recommendations added, changed (text or addressees) and
+        removed, matched by number (and which of several with that number)."""
+        def keyed(items):
+            seen: dict[str, int] = {}
+            out = {}
+            for number, content in items:
+                seen[number] = seen.get(number, 0) + 1
+                out[number, seen[number]] = content
+            return out
+
+        old = keyed((row[0], (row[1], json.loads(row[2]))) for row in self.db.execute(
+            "SELECT r.number, r.text, (SELECT json_group_array(written) FROM (SELECT written "
+            "FROM recommendation_agencies WHERE recommendation = r.id ORDER BY position)) "
+            "FROM recommendations r WHERE r.review = ? ORDER BY r.position", (review_row,)))
+        new = keyed((rec.number, (rec.text, rec.to)) for rec in review.recommendations)
+        added = len(new.keys() - old.keys())
+        removed = len(old.keys() - new.keys())
+        changed = sum(1 for k in new.keys() & old.keys() if new[k] != old[k])
+        return (f"{added} recommendation{'s' if added != 1 else ''} added, {changed} changed, "
+                f"{removed} removed")
 
     def _free_key(self, base: str) -> str:
         key, n = base, 1
@@ -382,6 +421,15 @@ class Catalogue(Queries):
         return row
 
     # -- agencies -----------------------------------------------------------------------------
+
+    def name_index(self):
+        """(known, first_words) for the page reader: whether a name is one the registry or
+        the catalogue knows, and the first words of those names."""
+        from .agencies import name_index
+
+        names = [row[0] for row in self.db.execute(
+            "SELECT name FROM agencies UNION SELECT written FROM recommendation_agencies")]
+        return name_index(self.registry.names() + names)
 
     def _agency_for(self, written: str, refresh: bool = False) -> int:
         """The catalogue's agency for an addressee as written, added if new. With `refresh`,

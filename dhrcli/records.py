@@ -57,6 +57,10 @@ class Raw:
 
     data: object
     lines: dict = field(default_factory=dict)
+    # What a reader was unsure of, for a person to check: (recommendation index or None, note).
+    # The page reader notes low-confidence text/addressee splits and counts that do not add up.
+    notes: list = field(default_factory=list)
+    uncertain: int = 0  # how many of the notes are uncertain splits
 
     def line(self, *path) -> int | None:
         while path:

@@ -29,7 +29,8 @@ def test_import_summary_goes_to_stderr(norfolk):
     again = run("import", NORFOLK)
     assert again.stdout == ""
     assert again.stderr.strip().splitlines()[-1] == (
-        "dhr: 1 file imported; reviews: 0 added, 0 updated, 1 unchanged; recommendations: 31")
+        "dhr: 1 file imported, 0 failed, 0 skipped; reviews: 0 added, 0 updated, 1 unchanged; "
+        "recommendations: 31")
 
 
 def test_importing_again_changes_no_count(norfolk, catalogue_path):
@@ -104,7 +105,7 @@ def test_bad_files_are_rejected_whole_with_one_line_each(norfolk, tmp_path, cata
         for line, start in zip(problems, expected):
             assert line.startswith(f"{tmp_path}/{start}"), (line, start)
         assert "Traceback" not in result.stderr
-        assert result.stderr.strip().splitlines()[-1].endswith("1 file rejected (nothing from it imported)")
+        assert result.stderr.strip().splitlines()[-1].startswith("dhr: 0 files imported, 1 failed")
         assert snapshot(catalogue_path) == before
 
 

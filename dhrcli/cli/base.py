@@ -18,7 +18,6 @@ from ..agencies import SECTORS
 
 RECORD_TABLE = ["review_id", "number", "text", "agencies", "themes"]
 SEARCH_TABLE = ["rank", "review_id", "number", "snippet", "agencies"]
-IMPORTABLE = (".yaml", ".yml", ".json")
 
 
 class DhrGroup(click.Group):

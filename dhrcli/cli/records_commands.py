@@ -1,100 +1,11 @@
-"""Commands over reviews and recommendations: import, search, by-agency, reviews, show, info."""
+"""Commands over reviews and recommendations: search, by-agency, reviews, show, info."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import click
 
-from .base import (IMPORTABLE, RECORD_TABLE, SEARCH_TABLE, SECTORS, cli, db_option, filter_options,
+from .base import (RECORD_TABLE, SEARCH_TABLE, SECTORS, cli, db_option, filter_options,
                    output_options)
-
-@cli.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("-q", "--quiet", is_flag=True, help="No warnings or summary on stderr.")
-@db_option
-def import_(files, quiet, where):
-    """Import review files (YAML or JSON) into the catalogue.
-
-    Each file is imported whole, in one transaction, or not at all: a file with any invalid
-    review is rejected with one line per problem, and the files before and after it are still
-    imported. Importing a file again updates its reviews in place. A folder imports every
-    .yaml, .yml and .json file in it; - reads standard input.
-
-    \b
-    Example:
-        dhr import samples/norfolk.yaml
-        dhr import reviews/ more.yaml
-        cat review.yaml | dhr import -
-    """
-    from ..catalogue import ImportResult
-    from ..readers import read
-    from ..records import InputError
-
-    catalogue = where.open(write=True)
-    total, imported, rejected = ImportResult(), 0, 0
-
-    def say(line: str) -> None:
-        click.echo(line, err=True)
-
-    for where, data in _inputs(files):
-        try:
-            if isinstance(data, InputError):
-                raise data
-            result = catalogue.import_file(read(data, where), where)
-        except InputError as error:
-            rejected += 1
-            for line in error.problems:
-                say(line)
-            continue
-        imported += 1
-        total.add(result)
-        if not quiet:
-            for line in result.warnings:
-                say(line)
-    catalogue.close()
-    if not quiet or rejected:
-        summary = (f"dhr: {imported} file{'s' if imported != 1 else ''} imported; reviews: "
-                   f"{total.added} added, {total.updated} updated, {total.unchanged} unchanged; "
-                   f"recommendations: {total.recommendations}")
-        if rejected:
-            summary += (f"; {rejected} file{'s' if rejected != 1 else ''} rejected "
-                        f"(nothing from {'them' if rejected != 1 else 'it'} imported)")
-        say(summary)
-    if rejected:
-        sys.exit(1)
-
-
-def _inputs(names):
-    """(name, bytes) for each file named, folders expanded; (name, InputError) if unreadable."""
-    from ..records import InputError
-
-    for name in names:
-        if name == "-":
-            yield "<stdin>", sys.stdin.buffer.read()
-            continue
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.suffix.lower() in IMPORTABLE and p.is_file()
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
-            if not found:
-                yield name, InputError([f"{name}: no .yaml, .yml or .json files in this folder"])
-            for file in found:
-                yield from _read_file(file, str(file))
-        else:
-            yield from _read_file(path, name)
-
-
-def _read_file(path: Path, name: str):
-    from ..records import InputError
-
-    try:
-        yield name, path.read_bytes()
-    except OSError as error:
-        yield name, InputError([f"{name}: cannot read this file ({error.strerror or error})"])
-
 
 @cli.command()
 @click.argument("query")

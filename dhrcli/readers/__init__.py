@@ -5,7 +5,7 @@ Nothing outside this package knows a file format. `read` picks the reader for a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..records import InputError, Raw
 
@@ -25,8 +25,43 @@ def decode(data: bytes, where: str) -> str:
                           f"as UTF-8 and import it again"]) from None
 
 
-def read(data: bytes, where: str) -> Iterator[Raw]:
-    """The reviews in one input, as raw records; InputError if it cannot be read at all."""
-    from . import yaml_reader
+SUPPORTED = (".yaml", ".yml", ".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".txt", ".md",
+             ".markdown", ".html", ".htm")
 
-    return yaml_reader.read(decode(data, where), where)
+
+PAGE_ONLY = (".txt", ".md", ".markdown", ".html", ".htm")  # read only when they hold a page
+
+
+def wanted(data: bytes, name: str) -> bool:
+    """Whether a file found in a folder is one to read: a text, Markdown or HTML file only when
+    it is a summary page (a folder of reviews may hold notes and read-me files)."""
+    from . import page_reader
+
+    if not name.lower().endswith(PAGE_ONLY):
+        return True
+    try:
+        return page_reader.looks_like_page(decode(data, name))
+    except InputError:
+        return True  # let the reader say what is wrong with it
+
+
+def read(data: bytes, where: str, known: Callable[[str], bool] | None = None,
+         first_words: set[str] | None = None) -> Iterator[Raw]:
+    """The reviews in one input, as raw records; InputError if it cannot be read at all.
+
+    The reader is chosen by content (a summary page, JSON, CSV) and then by the file's name;
+    what is none of these is read as a review file (YAML). `known` (a name -> bool test) and
+    `first_words` help the page reader find where a text ends and its addressee begins."""
+    from . import csv_reader, json_reader, page_reader, yaml_reader
+
+    text = decode(data, where)
+    if page_reader.looks_like_page(text):
+        return page_reader.read(text, where, known, first_words)
+    if json_reader.looks_like_json(text):
+        return json_reader.read(text, where)
+    if csv_reader.looks_like_csv(text, where):
+        return csv_reader.read(text, where)
+    if where.lower().endswith(PAGE_ONLY):
+        raise InputError([f"{where}: not a DHR library summary page (no 'CSP:' header and no "
+                          f"'# Recommendation Addressed to' list or table)"])
+    return yaml_reader.read(text, where)

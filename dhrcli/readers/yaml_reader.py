@@ -101,3 +101,29 @@ def _raw(node, constructor, where: str) -> Raw:
         raise InputError([f"{where}:{node.start_mark.line + 1}: unexpected YAML content"])
 
     return Raw(convert(node, (), 0), lines)
+
+
+def dump(review: dict, comments: dict[int, str] | None = None, header: str = "") -> str:
+    """A review (in review-file form, as Review.as_dict gives it) as a review file, with
+    `comments` (recommendation index -> text) written above the recommendations they are about."""
+    comments = comments or {}
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    for key, value in review.items():
+        if key == "recommendations" or value is None:
+            continue
+        lines.append(_dump({key: value}))
+    lines.append("recommendations:")
+    for index, rec in enumerate(review["recommendations"]):
+        if index in comments:
+            lines.extend(f"# {line}" for line in comments[index].splitlines())
+        item = {"number": rec["number"], "text": rec["text"]}
+        if rec.get("to"):
+            item["to"] = rec["to"]
+        if rec.get("themes") is not None:
+            item["themes"] = rec["themes"]
+        lines.append(_dump([item]))
+    return "\n".join(lines) + "\n"
+
+
+def _dump(value) -> str:
+    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=100).rstrip("\n")

@@ -1,0 +1,67 @@
+"""JSON input: one review object, a list of them, a mapping with a `reviews:` list, or JSON
+lines (one review object a line), with the fields of the review file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from ..records import InputError, Raw
+
+
+def looks_like_json(text: str) -> bool:
+    return text.lstrip()[:1] in ("{", "[")
+
+
+def read(text: str, where: str) -> Iterator[Raw]:
+    stripped = text.strip()
+    lines = [line for line in stripped.splitlines() if line.strip()]
+    if len(lines) > 1 and all(line.lstrip().startswith("{") and line.rstrip().endswith("}")
+                              for line in lines):
+        yield from _json_lines(text, where)
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError([f"{where}:{error.lineno}:{error.colno}: JSON error: {error.msg}"]) from None
+    except RecursionError:
+        raise InputError([f"{where}: JSON nested too deeply to be a review file"]) from None
+    if isinstance(data, dict) and isinstance(data.get("reviews"), list):
+        data = data["reviews"]
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        raise InputError([f"{where}: no reviews found (an empty list)"])
+    starts = _item_lines(text) if isinstance(data, list) else [1]
+    for index, item in enumerate(items):
+        yield Raw(item, {(): starts[index] if index < len(starts) else None})
+
+
+def _json_lines(text: str, where: str) -> Iterator[Raw]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError([f"{where}:{number}:{error.colno}: JSON error: {error.msg}"]) from None
+        yield Raw(item, {(): number})
+
+
+def _item_lines(text: str) -> list[int]:
+    """The line on which each item of a top-level JSON list (or `reviews` list) starts."""
+    decoder = json.JSONDecoder()
+    start = text.find("[")
+    if text.lstrip().startswith("{"):
+        start = text.find("[", text.find('"reviews"'))
+    position, found = start + 1, []
+    while 0 < position < len(text):
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            break
+        found.append(text.count("\n", 0, position) + 1)
+        try:
+            _, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError:
+            break
+    return found
