@@ -220,6 +220,7 @@ def _flat_row(line, raw, index, known, first_words, where, line_number) -> dict 
     result = split(match.group("rest"), known, first_words)
     if result.confidence < 0.7:
         raw.uncertain += 1
-        raw.notes.append((index, f"check the split: text ends {result.text[-40:]!r}, addressee "
-                                 f"{result.to[0] if result.to else None!r} ({result.why})"))
+        raw.notes.append((index, f"is the split right? the text ends {result.text[-40:]!r} and "
+                                 f"the addressee is {result.to[0] if result.to else None!r} "
+                                 f"({result.why})"))
     return {"number": match.group("number"), "text": result.text, "to": result.to}
