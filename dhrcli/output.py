@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from .queries import HIGHLIGHT
 
-MACHINE_FORMATS = ("csv", "tsv", "json", "nl")
+MACHINE_FORMATS = ("csv", "tsv", "json", "nl")  # csv and tsv may carry "+excel"
 TABLE_STYLE = "simple_grid"
 MIN_WIDTH = 8
 LONG_WORD = 24
@@ -30,12 +30,17 @@ def write(rows: Iterable[dict], columns: list[str], fmt: str | None = None,
     `table_columns` is the narrower set a terminal table shows; machine formats carry all.
     """
     out = out or sys.stdout
-    if fmt in ("csv", "tsv"):
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+    if fmt and fmt.split("+")[0] in ("csv", "tsv"):
+        kind, _, excel = fmt.partition("+")
+        writer = csv.writer(out, delimiter="," if kind == "csv" else "\t",
+                            lineterminator="\r\n" if excel else "\n")
+        cell = _harmless if excel else (lambda value: value)
+        if excel:
+            out.write("\ufeff")
         if headers:
             writer.writerow(columns)
         for row in rows:
-            writer.writerow([_flat(row.get(c), plain=True) for c in columns])
+            writer.writerow([cell(_flat(row.get(c), plain=True)) for c in columns])
     elif fmt == "json":
         separator = "[\n"
         for row in rows:
@@ -47,6 +52,15 @@ def write(rows: Iterable[dict], columns: list[str], fmt: str | None = None,
             out.write(_json({c: _clean(row.get(c)) for c in columns}) + "\n")
     else:
         write_table(rows, table_columns or columns, style, headers, out)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _harmless(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula: one that starts like a formula gets a
+    leading apostrophe (as OWASP advises for CSV injection)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def _json(record: dict) -> str:

@@ -19,7 +19,7 @@ SEARCH_COLUMNS = REC_COLUMNS + ["rank", "snippet"]
 HIGHLIGHT = ("\x02", "\x03")  # around each match in a snippet; output.py shows or drops them
 
 _REC_SELECT = """
-SELECT v.key AS review_id, v.csp, v.title, v.published, v.year_of_death, r.number, r.text,
+SELECT r.id AS _id, v.key AS review_id, v.csp, v.title, v.published, v.year_of_death, r.number, r.text,
        (SELECT json_group_array(written) FROM (
             SELECT written FROM recommendation_agencies
             WHERE recommendation = r.id ORDER BY position)) AS agencies,
@@ -351,6 +351,106 @@ class Queries:
             return "up to date"
         return "taxonomy changed since the last classification: run 'dhr retheme'"
 
+    # -- exports, reports and statistics -----------------------------------------------------
+
+    def export_reviews(self, filters: Filters) -> Iterator[dict]:
+        """Each review with the recommendations the filters keep, in review-file form (id
+        first, recommendations in the order of the file, addressees as written, and themes where
+        a person gave them), one at a time."""
+        kept, params = self._filtered(filters)
+        reviews = self.db.execute(
+            "SELECT * FROM reviews v WHERE v.id IN (SELECT r.review FROM recommendations r "
+            f"WHERE r.id IN ({kept})) ORDER BY v.published, v.key", params).fetchall()
+        for review in reviews:
+            decided = {(row[0], row[1]) for row in self.db.execute(
+                "SELECT number, occurrence FROM theme_decisions WHERE review = ?", (review["key"],))}
+            recs = []
+            for row in self.db.execute(
+                    "SELECT r.number, r.text, r.occurrence, r.themes_given, "
+                    "(SELECT json_group_array(written) FROM (SELECT written FROM "
+                    " recommendation_agencies WHERE recommendation = r.id ORDER BY position)), "
+                    "(SELECT json_group_array(theme) FROM (SELECT theme FROM "
+                    " recommendation_themes WHERE recommendation = r.id ORDER BY theme)) "
+                    f"FROM recommendations r WHERE r.review = ? AND r.id IN ({kept}) "
+                    "ORDER BY r.position", [review["id"], *params]):
+                number, text, occurrence, given, to, themes = row
+                rec = {"number": number, "text": text, "to": json.loads(to)}
+                if given is not None or (number, occurrence) in decided:
+                    rec["themes"] = json.loads(themes)
+                recs.append(rec)
+            yield {"id": review["key"], "csp": review["csp"], "title": review["title"],
+                   "review_type": review["review_type"], "basis": review["basis"],
+                   "source_url": review["source_url"], "summary": review["summary"],
+                   "published": review["published"], "year_of_death": review["year_of_death"],
+                   "recommendations": recs}
+
+    _GROUPS = {
+        "agency": "SELECT a.name, ra.recommendation FROM recommendation_agencies ra "
+                  "JOIN agencies a ON a.id = ra.agency WHERE ra.recommendation IN ({kept})",
+        "sector": "SELECT DISTINCT a.sector, ra.recommendation FROM recommendation_agencies ra "
+                  "JOIN agencies a ON a.id = ra.agency WHERE ra.recommendation IN ({kept})",
+        "theme": "SELECT theme, recommendation FROM recommendation_themes "
+                 "WHERE recommendation IN ({kept})",
+        "csp": "SELECT v.csp, r.id FROM recommendations r JOIN reviews v ON v.id = r.review "
+               "WHERE r.id IN ({kept})",
+    }
+
+    def grouped(self, by: str, filters: Filters) -> list[tuple[str, list[dict]]]:
+        """(group, recommendation rows) for each agency, sector, theme or CSP among the
+        recommendations the filters keep; largest group first. A recommendation is in every
+        group it belongs to."""
+        kept, params = self._filtered(filters)
+        rows = {row["_id"]: row for row in self.recommendations(filters)}
+        groups: dict[str, list[dict]] = {}
+        for name, rec in self.db.execute(self._GROUPS[by].format(kept=kept), params):
+            groups.setdefault(name, []).append(rows[rec])
+        order = {rec_id: i for i, rec_id in enumerate(rows)}
+        return sorted(((name, sorted(recs, key=lambda r: order[r["_id"]]))
+                       for name, recs in groups.items()), key=lambda g: (-len(g[1]), g[0]))
+
+    def headline(self, filters: Filters) -> dict:
+        """Reviews, recommendations, agencies, the date range and the national share of the
+        recommendations the filters keep."""
+        kept, params = self._filtered(filters)
+        reviews, recs, first, last = self.db.execute(
+            "SELECT count(DISTINCT r.review), count(*), min(v.published), max(v.published) "
+            f"FROM recommendations r JOIN reviews v ON v.id = r.review WHERE r.id IN ({kept})",
+            params).fetchone()
+        agencies = self.db.execute(
+            f"SELECT count(DISTINCT agency) FROM recommendation_agencies WHERE recommendation IN "
+            f"({kept})", params).fetchone()[0]
+        national = self.db.execute(
+            f"SELECT count(DISTINCT ra.recommendation) FROM recommendation_agencies ra "
+            f"JOIN agencies a ON a.id = ra.agency WHERE a.national AND ra.recommendation IN "
+            f"({kept})", params).fetchone()[0]
+        return {"reviews": reviews, "recommendations": recs, "agencies": agencies,
+                "first_published": first, "last_published": last, "national": national,
+                "national_share": round(100 * national / recs, 1) if recs else 0.0}
+
+    STATS = ("year", "death", "sector", "theme", "csp", "addressees")
+
+    def stats(self, by: str) -> list[dict]:
+        """Recommendations and reviews in each group of one breakdown: year (of publication),
+        death (year of death), sector, theme, csp, or addressees (how many a recommendation has)."""
+        if by == "sector":
+            return [{"group": r["sector"], "recommendations": r["recommendations"],
+                     "reviews": r["reviews"]} for r in self.sector_counts()]
+        if by == "theme":
+            return [{"group": r["theme"], "recommendations": r["recommendations"],
+                     "reviews": r["reviews"]} for r in self.theme_counts()]
+        expression, order = {
+            "year": ("coalesce(substr(v.published, 1, 4), 'unknown')", "1"),
+            "death": ("coalesce(CAST(v.year_of_death AS TEXT), 'unknown')", "1"),
+            "csp": ("v.csp", "2 DESC, 1"),
+            "addressees": ("(SELECT count(*) FROM recommendation_agencies ra "
+                           "WHERE ra.recommendation = r.id)", "1"),
+        }[by]
+        return [{"group": str(row[0]), "recommendations": row[1], "reviews": row[2]}
+                for row in self.db.execute(
+                    f"SELECT {expression} AS g, count(*), count(DISTINCT r.review) "
+                    f"FROM recommendations r JOIN reviews v ON v.id = r.review "
+                    f"GROUP BY g ORDER BY {order}")]
+
     def reviews(self) -> list[dict]:
         """One row per review with its counts, in review order."""
         return [dict(row) for row in self.db.execute(
@@ -402,6 +502,7 @@ def _explained(theme: str, source: str, reason: str | None, taxonomy) -> list[di
 
 def _rec_row(row: sqlite3.Row) -> dict:
     record = {column: row[column] for column in REC_COLUMNS}
+    record["_id"] = row["_id"]
     record["agencies"] = json.loads(record["agencies"])
     record["sectors"] = json.loads(record["sectors"])
     record["themes"] = json.loads(record["themes"])

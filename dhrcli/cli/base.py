@@ -84,7 +84,8 @@ def db_option(command):
 
 
 def output_options(command):
-    """--csv/--tsv/--json/--nl/--fmt/--no-headers; passes `fmt`, `style`, `headers` on."""
+    """--csv/--tsv/--json/--nl/--fmt/--no-headers/--excel; passes `fmt` ("csv", "tsv",
+    "csv+excel", "tsv+excel", "json", "nl" or None for a table), `style` and `headers` on."""
     options = [
         click.option("--csv", "csv_", is_flag=True, help="Comma-separated values."),
         click.option("--tsv", is_flag=True, help="Tab-separated values."),
@@ -93,14 +94,21 @@ def output_options(command):
         click.option("--fmt", "style", metavar="STYLE",
                      help="A table in this tabulate style (github gives Markdown)."),
         click.option("--no-headers", is_flag=True, help="Leave out the header row."),
+        click.option("--excel", is_flag=True,
+                     help="CSV for spreadsheets: UTF-8 with a byte-order mark, CRLF line ends, "
+                          "and cells a spreadsheet would run as a formula made harmless "
+                          "(implies --csv unless --tsv)."),
     ]
 
     @functools.wraps(command)
-    def wrapper(*args, csv_, tsv, json_, nl, style, no_headers, **kwargs):
+    def wrapper(*args, csv_, tsv, json_, nl, style, no_headers, excel, **kwargs):
         chosen = [name for name, on in (("--csv", csv_), ("--tsv", tsv), ("--json", json_),
                                         ("--nl", nl), ("--fmt", style)) if on]
         if len(chosen) > 1:
             raise click.UsageError(f"choose one output format, not {' and '.join(chosen)}")
+        if excel and chosen and chosen[0] not in ("--csv", "--tsv"):
+            raise click.UsageError(f"--excel is for CSV or TSV output, not {chosen[0]}")
+        csv_ = csv_ or (excel and not tsv)
         if style:
             from tabulate import tabulate_formats
 
@@ -108,6 +116,8 @@ def output_options(command):
                 raise click.UsageError(f"unknown --fmt style {style!r}; choose one of: "
                                        + ", ".join(sorted(tabulate_formats)))
         fmt = "csv" if csv_ else "tsv" if tsv else "json" if json_ else "nl" if nl else None
+        if excel:
+            fmt += "+excel"
         return command(*args, fmt=fmt, style=style, headers=not no_headers, **kwargs)
 
     for option in reversed(options):
