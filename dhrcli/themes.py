@@ -7,6 +7,7 @@ matched which words. Nothing here knows SQL or the command line.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -26,6 +27,7 @@ _APOSTROPHES = re.compile(r"['’‘`´ʼ]")
 _SPAN = re.compile(r"[^\W_]+(?:['’‘`´ʼ][^\W_]+)*|&")
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light stem: plural, -ing and -ed endings, a final e and a doubled last consonant go,
     so that train/training/trained/trains and policy/policies share a stem."""
@@ -55,11 +57,15 @@ def words(text: str) -> list[tuple[str, str, int, int]]:
     other marks split words."""
     result = []
     for match in _SPAN.finditer(text):
-        if match.group() == "&":
+        token = match.group()
+        if token == "&":
             result.append(("and", "and", match.start(), match.end()))
-            continue
-        for part in _WORD.findall(_APOSTROPHES.sub("", match.group()).casefold()):
-            result.append((part, stem(part), match.start(), match.end()))
+        elif _APOSTROPHES.search(token) is None and token.isalnum():
+            word = token.casefold()
+            result.append((word, stem(word), match.start(), match.end()))
+        else:
+            for part in _WORD.findall(_APOSTROPHES.sub("", token).casefold()):
+                result.append((part, stem(part), match.start(), match.end()))
     return result
 
 
@@ -77,7 +83,7 @@ class Slot:
 
 
 @dataclass(frozen=True)
-class Cue:
+class Cue:  # frozen, but cached_property needs a __dict__: keep the default (no slots)
     text: str
     slots: tuple[Slot, ...]
     gaps: tuple[bool, ...]  # gaps[i]: up to MAX_GAP words may come before slot i
@@ -92,7 +98,7 @@ class Cue:
             if token.startswith("(") and token.endswith(")") and "|" in token:
                 options = [w for option in token[1:-1].split("|") for w in _fold_words(option)]
                 slot = Slot("any", tuple(stem(w) for w in options))
-            elif token.endswith("*") and len(token) > 1:
+            elif token.endswith("*") and len(token) > 2:
                 slot = Slot("prefix", tuple(_fold_words(token[:-1])[:1]))
             elif token.startswith("=") and len(token) > 1:
                 slot = Slot("exact", tuple(_fold_words(token[1:])[:1]))
@@ -111,6 +117,12 @@ class Cue:
             raise DhrError(f"{where}: cue {text!r} has no words to match (or starts with ...)")
         return cls(str(text), tuple(slots), tuple(gaps))
 
+    @functools.cached_property
+    def needs(self) -> frozenset:
+        """Keys (kind, value) of the words a text must have for this cue to match it."""
+        return frozenset(("s" if slot.kind == "stem" else "w", slot.values[0])
+                         for slot in self.slots if slot.kind in ("stem", "exact"))
+
     def find(self, tokens) -> list[tuple[int, int]]:
         """(first, last) token index of each place the cue matches, left to right."""
         found = []
@@ -123,6 +135,10 @@ class Cue:
     def _match(self, tokens, slot: int, position: int) -> int | None:
         if position >= len(tokens) or not self.slots[slot].matches(*tokens[position][:2]):
             return None
+        return self._after(tokens, slot, position)
+
+    def _after(self, tokens, slot: int, position: int) -> int | None:
+        """Where the cue ends, given that `slot` matched the word at `position`."""
         if slot + 1 == len(self.slots):
             return position
         reach = MAX_GAP + 1 if self.gaps[slot + 1] else 1
@@ -161,10 +177,12 @@ class Taxonomy:
         self.themes: dict[str, Theme] = {}
         self.glossary: list[list[str]] = []
         self.sources: list[str] = []
+        self._index = None
 
     def add(self, data: dict, where: str, replace: bool = False) -> None:
         if not isinstance(data, dict):
             raise DhrError(f"{where}: a taxonomy file must be a mapping with 'themes:'")
+        self._index = None
         if replace:
             self.themes = {}
         for entry in data.get("themes") or []:
@@ -187,26 +205,77 @@ class Taxonomy:
             self.glossary.append([str(t) for t in terms])
         self.sources.append(where)
 
+    def _compiled(self):
+        """Indexes from a word, its stem, or its first two letters to the cues that can start
+        there, one-word cues apart from longer ones, so that a text is looked up once per
+        distinct word rather than tried against every cue."""
+        if self._index is None:
+            single: dict[tuple[str, str], list] = {}
+            longer: dict[tuple[str, str], list] = {}
+            for theme in self.themes.values():
+                for cues, negative in ((theme.cues, False), (theme.nots, True)):
+                    for cue in cues:
+                        first = cue.slots[0]
+                        kind = {"stem": "s", "any": "s", "exact": "w"}.get(first.kind, "p")
+                        values = first.values if kind == "s" else first.values[:1]
+                        target = single if len(cue.slots) == 1 else longer
+                        for value in values:
+                            key = (kind, value if kind != "p" else value[:2])
+                            target.setdefault(key, []).append((theme.slug, cue, negative))
+            self._index = (single, longer)
+        return self._index
+
     def classify(self, text: str) -> dict[str, list[Match]]:
         """The themes of a text, each with the matches that gave it, in taxonomy order."""
         tokens = words(text)
-        found: dict[str, list[Match]] = {}
-        for theme in self.themes.values():
-            blocked = [span for cue in theme.nots for span in cue.find(tokens)]
-            spans = []
-            for cue in theme.cues:
-                for first, last in cue.find(tokens):
-                    if any(first <= b_last and b_first <= last for b_first, b_last in blocked):
+        at: dict[tuple[str, str], list[int]] = {}
+        for i, (word, stemmed, _, _) in enumerate(tokens):
+            at.setdefault(("s", stemmed), []).append(i)
+            at.setdefault(("w", word), []).append(i)
+            at.setdefault(("p", word[:2]), []).append(i)
+        single, longer = self._compiled()
+        positive: dict[str, list] = {}
+        negative: dict[str, list] = {}
+        for key in single.keys() & at.keys():
+            for slug, cue, is_not in single[key]:
+                spans = (negative if is_not else positive).setdefault(slug, [])
+                if key[0] == "p":
+                    prefix = cue.slots[0].values[0]
+                    spans.extend((i, i, cue.text) for i in at[key] if tokens[i][0].startswith(prefix))
+                else:
+                    spans.extend((i, i, cue.text) for i in at[key])
+        present = at.keys()
+        for key in longer.keys() & present:
+            for slug, cue, is_not in longer[key]:
+                if not cue.needs <= present:
+                    continue  # a word the cue must have is not in the text
+                for i in at[key]:
+                    if key[0] == "p" and not tokens[i][0].startswith(cue.slots[0].values[0]):
                         continue
-                    spans.append((first, last, cue.text))
+                    end = cue._after(tokens, 0, i)
+                    if end is not None:
+                        (negative if is_not else positive).setdefault(slug, []).append(
+                            (i, end, cue.text))
+        found: dict[str, list[Match]] = {}
+        for slug in self.themes:
+            spans = positive.get(slug)
+            if not spans:
+                continue
+            blocked = negative.get(slug)
+            if blocked:
+                spans = [span for span in spans
+                         if not any(span[0] <= b[1] and b[0] <= span[1] for b in blocked)]
             # A match inside a longer one of the same theme says nothing more: keep the longer.
-            spans = [(f, la, c) for f, la, c in spans
-                     if not any(f2 <= f and la <= la2 and (f2, la2) != (f, la)
-                                for f2, la2, _ in spans)]
-            spans = list(dict.fromkeys(spans))
-            if spans:
-                found[theme.slug] = [Match(cue, text[tokens[f][2]:tokens[la][3]])
-                                     for f, la, cue in sorted(spans)]
+            kept, reach, last_span = [], -1, None
+            for first, last, cue in sorted(set(spans), key=lambda span: (span[0], -span[1], span[2])):
+                if last <= reach and (first, last) != last_span:
+                    continue
+                kept.append((first, last, cue))
+                if last > reach:
+                    reach, last_span = last, (first, last)
+            if kept:
+                found[slug] = [Match(cue, text[tokens[f][2]:tokens[la][3]])
+                               for f, la, cue in sorted(kept)]
         return found
 
     def check(self, slug: str) -> str:
