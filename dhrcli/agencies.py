@@ -19,18 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .records import DhrError
+from .sectors import SECTORS
 
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED = DATA / "agencies.yaml"
 RULES = DATA / "sector_rules.yaml"
 RULES_REVISION = "2"  # raise when fold() or resolve() change what a name links to
 
-SECTORS = (
-    "police", "health-commissioner", "health-provider", "la-children", "la-adults",
-    "local-authority", "housing", "probation-prisons", "criminal-justice", "national-government",
-    "csp", "specialist-da", "substance-misuse", "education", "multi-agency-board",
-    "all-agencies", "other",
-)
 MATCHED = ("registry", "user", "rules", "other")  # where an agency's sector came from
 
 _APOSTROPHES = re.compile(r"['’‘`´ʼ]")
@@ -100,11 +95,14 @@ class Registry:
         self.aliases: dict[str, str] = {}        # folded alias -> canonical key
         self.alias_names: dict[str, str] = {}    # folded alias -> the alias as written
         self.successions: list[Succession] = []
-        self.rules = [(rule["sector"], bool(rule.get("national")),
-                       [re.compile(p) for p in rule["patterns"]]) for rule in rules or []]
+        self._resolved: dict[str, Agency] = {}
+        self.rule_source = [(rule["sector"], bool(rule.get("national")), list(rule["patterns"]))
+                            for rule in rules or []]
+        self._rules = None  # compiled when a name first needs them
 
     def add(self, data: dict, matched: str, where: str) -> None:
         """Add a registry file's agencies, aliases and successions; later files win."""
+        self._resolved.clear()
         if not isinstance(data, dict):
             raise DhrError(f"{where}: an aliases file must be a mapping with 'agencies:'")
         for entry in data.get("agencies") or []:
@@ -159,6 +157,12 @@ class Registry:
 
     def resolve(self, written: str) -> Agency:
         """The canonical agency for an addressee as a review wrote it; never fails."""
+        known = self._resolved.get(written)
+        if known is None:
+            known = self._resolved[written] = self._resolve(written)
+        return known
+
+    def _resolve(self, written: str) -> Agency:
         found = self.lookup(written)
         if found:
             return found
@@ -180,10 +184,16 @@ class Registry:
             parent = self.agencies.get(self.aliases.get(branch.group(1), branch.group(1)))
             if parent:
                 return parent.sector, False
-        for sector, national, patterns in self.rules:
+        if self._rules is None:
+            self._rules = [(sector, national, [re.compile(p) for p in patterns])
+                           for sector, national, patterns in self.rule_source]
+        for sector, national, patterns in self._rules:
             if any(p.search(key) for p in patterns):
                 return sector, national
         return "other", False
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_rules": None, "_resolved": {}}
 
     def predecessors(self, key: str) -> list[tuple[str, str]]:
         """(predecessor key, date) for every body a successor took over from, transitively."""
@@ -215,6 +225,13 @@ def name_index(names: list[str]):
 
 
 def load(user_path: Path | None) -> Registry:
+    """The registry (parsed once, then kept in the user's cache until a file changes)."""
+    from .datafiles import cached
+
+    return cached("registry", fingerprint(user_path), lambda: _load(user_path))
+
+
+def _load(user_path: Path | None) -> Registry:
     """The registry: the shipped file, the rules and the user's aliases file (if it exists)."""
     from .datafiles import read_yaml
 

@@ -3,6 +3,7 @@ user's aliases and taxonomy files), with one-line errors that name the file and 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .records import DhrError
@@ -27,3 +28,38 @@ def read_yaml(path: Path, what: str) -> dict:
     if not isinstance(data, dict):
         raise DhrError(f"{path}: a {what} must be a mapping of keys, not a list or a value")
     return data
+
+
+def cache_dir() -> Path:
+    """$XDG_CACHE_HOME/dhr, else ~/.cache/dhr (%LOCALAPPDATA%\\dhr\\cache on Windows)."""
+    import sys
+
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "dhr" / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dhr"
+
+
+def cached(kind: str, fingerprint: str, build):
+    """What build() returns, kept in the user's cache under a key made of `fingerprint` and
+    dhr's version, so that a command need not parse the same YAML files again. A cache that
+    cannot be read or written is simply not used."""
+    import pickle
+
+    from . import __version__
+
+    path = cache_dir() / f"{kind}-{__version__}-{fingerprint[:24]}.pickle"
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # no cache yet, or one from elsewhere: build it again
+        pass
+    value = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+    return value

@@ -85,11 +85,14 @@ def _flat(value, plain: bool, separator: str = LIST_SEPARATOR) -> str:
 
 def write_table(rows: Iterable[dict], columns: list[str], style: str | None, headers: bool,
                 out) -> None:
+    cells = [[_flat(row.get(c), plain=False, separator="\n") for c in columns] for row in rows]
+    if not cells:
+        sys.stderr.write("dhr: no rows\n")
+        return
     import tabulate as tabulate_module
     from tabulate import tabulate
 
     markdown = style in ("github", "pipe")
-    cells = [[_flat(row.get(c), plain=False, separator="\n") for c in columns] for row in rows]
     if markdown:  # one line a cell, and a | inside a cell must not end it
         cells = [[" ".join(cell.replace("\n", "; ").split()).replace("|", "\\|") for cell in line]
                  for line in cells]
@@ -102,9 +105,6 @@ def write_table(rows: Iterable[dict], columns: list[str], style: str | None, hea
             columns = columns[:kept]
     colour = _use_colour(out)
     cells = [[_highlight(cell, colour) for cell in line] for line in cells]
-    if not cells:
-        sys.stderr.write("dhr: no rows\n")
-        return
     tabulate_module.MIN_PADDING = 0
     text = tabulate(cells, headers=columns if headers else (), tablefmt=style or TABLE_STYLE,
                     disable_numparse=True)

@@ -169,17 +169,20 @@ class Queries:
         QueryError for a query FTS5 cannot parse."""
         clauses, params = filters.where(self)
         open_mark, close_mark = HIGHLIGHT
+        # Rank first (only the cheap columns), then build the full rows for the best few.
+        ranked = ("SELECT r.id AS id, bm25(recommendations_fts) AS score, "
+                  f"snippet(recommendations_fts, 0, '{open_mark}', '{close_mark}', '…', 24) "
+                  "AS snippet, v.published AS published, v.key AS key, r.sort_key AS sort_key, "
+                  "r.position AS position FROM recommendations_fts "
+                  "JOIN recommendations r ON r.id = recommendations_fts.rowid "
+                  "JOIN reviews v ON v.id = r.review WHERE recommendations_fts MATCH ?"
+                  + "".join(" AND " + clause for clause in clauses)
+                  + " ORDER BY score, published, key, sort_key, position"
+                  + (f" LIMIT {int(limit)}" if limit else ""))
         sql = _REC_SELECT.format(
-            extra=f", bm25(recommendations_fts) AS score, snippet(recommendations_fts, 0, "
-                  f"'{open_mark}', '{close_mark}', '…', 24) AS snippet",
-            source="recommendations_fts JOIN recommendations r ON r.id = recommendations_fts.rowid",
-        )
-        sql += " WHERE recommendations_fts MATCH ?"
-        for clause in clauses:
-            sql += " AND " + clause
-        sql += f" ORDER BY score, {_REC_ORDER}"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
+            extra=", m.score AS score, m.snippet AS snippet",
+            source=f"({ranked}) m JOIN recommendations r ON r.id = m.id",
+        ) + f" ORDER BY m.score, {_REC_ORDER}"
         try:
             cursor = self.db.execute(sql, [match, *params])
         except sqlite3.OperationalError as error:
@@ -217,7 +220,7 @@ class Queries:
 
     def sector_counts(self) -> list[dict]:
         """Every sector with its recommendations, reviews and agencies; most first."""
-        from .agencies import SECTORS
+        from .sectors import SECTORS
 
         counts = {row["sector"]: dict(row) for row in self.db.execute(
             "SELECT a.sector, count(DISTINCT ra.recommendation) AS recommendations, "
@@ -493,9 +496,9 @@ class Queries:
 
 
 def _explained(theme: str, source: str, reason: str | None, taxonomy) -> list[dict]:
-    if source == "rules":
-        return [{"theme": theme, "source": "rules", "cue": m["cue"], "words": m["words"]}
-                for m in json.loads(reason or "[]")]
+    if source == "rules":  # the reason is a line per match: "cue<TAB>words"
+        return [{"theme": theme, "source": "rules", "cue": cue, "words": words}
+                for cue, _, words in (line.partition("\t") for line in (reason or "").splitlines())]
     said = {"file": "the review file", "person": "a person (dhr tag)"}.get(source, source)
     return [{"theme": theme, "source": said, "cue": None, "words": None}]
 

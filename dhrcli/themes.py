@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections import defaultdict
 import os
 import re
 import sys
@@ -55,14 +56,15 @@ def words(text: str) -> list[tuple[str, str, int, int]]:
     """(folded word, stem, start, end) for each word of a text; start/end index the text.
     Apostrophes inside a word are dropped ("Clare’s" is "clares"), "&" is the word "and", and
     other marks split words."""
+    if "&" not in text and _APOSTROPHES.search(text) is None:  # the common case, done in bulk
+        lower = text.casefold()
+        if len(lower) == len(text):  # so that positions in it are positions in the text
+            return [(m.group(), stem(m.group()), m.start(), m.end()) for m in _WORD.finditer(lower)]
     result = []
     for match in _SPAN.finditer(text):
         token = match.group()
         if token == "&":
             result.append(("and", "and", match.start(), match.end()))
-        elif _APOSTROPHES.search(token) is None and token.isalnum():
-            word = token.casefold()
-            result.append((word, stem(word), match.start(), match.end()))
         else:
             for part in _WORD.findall(_APOSTROPHES.sub("", token).casefold()):
                 result.append((part, stem(part), match.start(), match.end()))
@@ -228,11 +230,13 @@ class Taxonomy:
     def classify(self, text: str) -> dict[str, list[Match]]:
         """The themes of a text, each with the matches that gave it, in taxonomy order."""
         tokens = words(text)
-        at: dict[tuple[str, str], list[int]] = {}
+        at: dict[tuple[str, str], list[int]] = defaultdict(list)
         for i, (word, stemmed, _, _) in enumerate(tokens):
-            at.setdefault(("s", stemmed), []).append(i)
-            at.setdefault(("w", word), []).append(i)
-            at.setdefault(("p", word[:2]), []).append(i)
+            at["s", stemmed].append(i)
+            at["w", word].append(i)
+        for word, positions in list(at.items()):
+            if word[0] == "w":
+                at["p", word[1][:2]].extend(positions)
         single, longer = self._compiled()
         positive: dict[str, list] = {}
         negative: dict[str, list] = {}
@@ -307,7 +311,7 @@ def user_taxonomy_path() -> Path:
 
 def fingerprint(user_path: Path | None) -> str:
     digest = hashlib.sha256(b"themes 1")
-    for path in (SHIPPED, user_path):
+    for path in (SHIPPED, GLOSSARY, user_path):
         if path is not None and path.is_file():
             digest.update(path.read_bytes())
         digest.update(b"\0")
@@ -315,7 +319,14 @@ def fingerprint(user_path: Path | None) -> str:
 
 
 def load(user_path: Path | None) -> Taxonomy:
-    """The shipped taxonomy and glossary, then the user's taxonomy file if there is one."""
+    """The shipped taxonomy and glossary, then the user's taxonomy file if there is one
+    (parsed once, then kept in the user's cache until a file changes)."""
+    from .datafiles import cached
+
+    return cached("taxonomy", fingerprint(user_path), lambda: _load(user_path))
+
+
+def _load(user_path: Path | None) -> Taxonomy:
     from .datafiles import read_yaml
 
     def read(path: Path) -> dict:

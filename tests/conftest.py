@@ -17,6 +17,7 @@ def catalogue_path(tmp_path, monkeypatch):
     path = tmp_path / "catalogue.db"
     monkeypatch.setenv("DHR_DB", str(path))
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return path
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..agencies import SECTORS
+from ..sectors import SECTORS
 
 RECORD_TABLE = ["review_id", "number", "text", "agencies", "themes"]
 SEARCH_TABLE = ["rank", "review_id", "number", "snippet", "agencies"]

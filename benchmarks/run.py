@@ -1,0 +1,230 @@
+"""dhr against the do-it-yourself route, side by side in one run, at two sizes.
+
+    python benchmarks/run.py                  # S (5,000 reviews) and L (56,000), 5 runs each
+    python benchmarks/run.py --sizes S --runs 3
+    python benchmarks/run.py --sizes S --reviews-s 200 --runs 1 --out /tmp/small.json
+
+For each size it generates a catalogue of review files (benchmarks/generate.py) and times, as
+the median of --runs runs, each with its peak memory:
+  import     dhr import DIR   vs  PyYAML's C loader to JSON lines, sqlite-utils insert --nl,
+                                  sqlite-utils enable-fts --fts5 --tokenize porter
+  search     dhr search WORD --limit 20  vs  sqlite-utils search DB recommendations WORD --limit 20
+             (on dhr's own database; a rare, a common and a multi-word query)
+  start-up   dhr --version, and dhr search on an empty catalogue  vs  sqlite-utils --version
+  grouping   dhr by-agency --csv (all agencies) and dhr by-agency NAME --csv (the largest)
+             vs  the same SQL run by the sqlite3 command
+Every comparison is printed as a ratio dhr / other (below 1: dhr is faster), and the results
+are written to benchmarks/results/ (or --out). Needs dhr installed (pip install .), and the
+sqlite3 command for the grouping comparison (it is skipped without it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+QUERIES = {"rare": "beauticians", "common": "safeguarding", "multi-word": "risk assessment"}
+TARGETS = {"import": 0.8, "search": 0.5, "start-up": 0.5, "grouping": 1.5}
+
+AGENCY_COUNTS_SQL = """
+SELECT a.name AS agency, a.sector, CASE WHEN a.national THEN 'national' ELSE 'local' END AS scope,
+       count(DISTINCT ra.recommendation) AS recommendations, count(DISTINCT r.review) AS reviews
+FROM agencies a JOIN recommendation_agencies ra ON ra.agency = a.id
+JOIN recommendations r ON r.id = ra.recommendation
+GROUP BY a.id ORDER BY recommendations DESC, reviews DESC, a.name;
+"""
+AGENCY_ROWS_SQL = """
+SELECT v.key AS review_id, v.csp, v.title, v.published, v.year_of_death, r.number, r.text,
+  (SELECT group_concat(written, ' | ') FROM (SELECT written FROM recommendation_agencies
+    WHERE recommendation = r.id ORDER BY position)) AS agencies,
+  (SELECT group_concat(sector, ' | ') FROM (SELECT a.sector FROM recommendation_agencies ra
+    JOIN agencies a ON a.id = ra.agency WHERE ra.recommendation = r.id GROUP BY a.sector
+    ORDER BY min(ra.position))) AS sectors,
+  CASE WHEN EXISTS (SELECT 1 FROM recommendation_agencies ra JOIN agencies a ON a.id = ra.agency
+    WHERE ra.recommendation = r.id AND a.national) THEN 'national' ELSE 'local' END AS scope,
+  (SELECT group_concat(theme, ' | ') FROM (SELECT theme FROM recommendation_themes
+    WHERE recommendation = r.id ORDER BY theme)) AS themes,
+  v.source_url
+FROM recommendations r JOIN reviews v ON v.id = r.review
+WHERE r.id IN (SELECT recommendation FROM recommendation_agencies
+               WHERE agency = (SELECT id FROM agencies WHERE name = '{name}'))
+ORDER BY v.published, v.key, r.sort_key, r.position;
+"""
+
+_MEASURE = ("import resource, subprocess, sys, time\n"
+            "t = time.perf_counter()\n"
+            "stdin = open(sys.argv[1]) if sys.argv[1] != '-' else None\n"
+            "code = subprocess.run(sys.argv[2:], stdin=stdin, stdout=subprocess.DEVNULL).returncode\n"
+            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)")
+
+
+def measure(command: list[str], env: dict, stdin: str = "-") -> tuple[float, int]:
+    """Wall seconds and peak memory (KiB) of one command run, its output thrown away."""
+    out = subprocess.run([sys.executable, "-c", _MEASURE, stdin, *command], env=env,
+                         capture_output=True, text=True, check=True).stdout.split()
+    if out[2] != "0":
+        raise SystemExit(f"benchmark command failed ({out[2]}): {' '.join(command)}")
+    return float(out[0]), int(out[1])
+
+
+def median_of(runs: int, step) -> tuple[float, int]:
+    """The median wall time and the largest peak memory over `runs` runs of step()."""
+    times, peaks = [], []
+    for _ in range(runs):
+        seconds, kib = step()
+        times.append(seconds)
+        peaks.append(kib)
+    return statistics.median(times), max(peaks)
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if not found:
+        raise SystemExit(f"{name} is not installed here: pip install . (from the checkout)")
+    return found
+
+
+def run_size(label: str, reviews: int, runs: int, seed: int, work: Path) -> dict:
+    dhr, sqlite_utils = tool("dhr"), tool("sqlite-utils")
+    sqlite3_cli = shutil.which("sqlite3")
+    data = work / f"{label}-{reviews}-{seed}"
+    if not data.exists():
+        generate(data, reviews, seed)
+    recs = sum(p.read_text(encoding="utf-8").count("\n  - number:") for p in data.glob("*.yaml"))
+    env = {**os.environ, "DHR_ALIASES": str(work / "no-aliases.yaml"),
+           "DHR_TAXONOMY": str(work / "no-taxonomy.yaml"), "COLUMNS": "120"}
+    db, diy_db, jsonl = work / f"{label}.db", work / f"{label}-diy.db", work / f"{label}.jsonl"
+    result: dict = {"reviews": reviews, "recommendations": recs, "runs": runs}
+
+    def fresh(path: Path) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+    def dhr_import():
+        fresh(db)
+        return measure([dhr, "import", "-q", "--db", str(db), str(data)], env)
+
+    def diy_import():
+        fresh(diy_db)
+        steps = [[sys.executable, str(HERE / "diy.py"), str(data), str(jsonl)],
+                 [sqlite_utils, "insert", str(diy_db), "recommendations", str(jsonl), "--nl"],
+                 [sqlite_utils, "enable-fts", str(diy_db), "recommendations", "text", "--fts5",
+                  "--tokenize", "porter"]]
+        measured = [measure(step, env) for step in steps]
+        return sum(m[0] for m in measured), max(m[1] for m in measured)
+
+    print(f"{label}: {reviews} reviews, {recs} recommendations; {runs} run(s) of each", flush=True)
+    ours, peak = median_of(runs, dhr_import)
+    theirs, their_peak = median_of(runs, diy_import)
+    result["import"] = {"dhr": ours, "other": theirs, "ratio": ours / theirs,
+                        "dhr_peak_mib": peak / 1024, "other_peak_mib": their_peak / 1024,
+                        "dhr_us_per_recommendation": 1e6 * ours / recs}
+    result["search"] = {}
+    for name, word in QUERIES.items():
+        ours, _ = median_of(runs, lambda: measure(
+            [dhr, "search", word, "--limit", "20", "--db", str(db)], env))
+        theirs, _ = median_of(runs, lambda: measure(
+            [sqlite_utils, "search", str(db), "recommendations", word, "--limit", "20"], env))
+        result["search"][name] = {"query": word, "dhr": ours, "other": theirs, "ratio": ours / theirs}
+    empty = work / "empty.db"
+    theirs, _ = median_of(runs, lambda: measure([sqlite_utils, "--version"], env))
+    result["start-up"] = {}
+    for name, command in (("dhr --version", [dhr, "--version"]),
+                          ("dhr search (empty catalogue)", [dhr, "search", "x", "--db", str(empty)])):
+        ours, _ = median_of(runs, lambda: measure(command, env))
+        result["start-up"][name] = {"dhr": ours, "other": theirs, "ratio": ours / theirs}
+    result["grouping"] = {}
+    if sqlite3_cli:
+        largest = subprocess.run([sqlite3_cli, str(db), "SELECT a.name FROM agencies a JOIN "
+                                  "recommendation_agencies ra ON ra.agency = a.id GROUP BY a.id "
+                                  "ORDER BY count(*) DESC, a.name LIMIT 1"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        for name, command, sql in (
+                ("by-agency (all)", [dhr, "by-agency", "--csv", "--db", str(db)], AGENCY_COUNTS_SQL),
+                ("by-agency NAME", [dhr, "by-agency", largest, "--csv", "--db", str(db)],
+                 AGENCY_ROWS_SQL.format(name=largest.replace("'", "''")))):
+            script = work / "query.sql"
+            script.write_text(sql, encoding="utf-8")
+            ours, _ = median_of(runs, lambda: measure(command, env))
+            theirs, _ = median_of(runs, lambda: measure(
+                [sqlite3_cli, "-csv", "-header", str(db)], env, stdin=str(script)))
+            result["grouping"][name] = {"dhr": ours, "other": theirs, "ratio": ours / theirs}
+    return result
+
+
+def table(results: dict) -> str:
+    lines = [f"{'comparison':44} {'size':>4} {'dhr s':>9} {'other s':>9} {'dhr/other':>9} "
+             f"{'target':>7}  met"]
+
+    def row(name, size, entry, target):
+        met = "yes" if entry["ratio"] <= target else "NO"
+        lines.append(f"{name:44} {size:>4} {entry['dhr']:9.3f} {entry['other']:9.3f} "
+                     f"{entry['ratio']:9.2f} {target:7.2f}  {met}")
+
+    for size, result in results["sizes"].items():
+        row("import (vs YAML->JSONL, insert, enable-fts)", size, result["import"], TARGETS["import"])
+        for name, entry in result["search"].items():
+            row(f"search {name} ({entry['query']})", size, entry, TARGETS["search"])
+        for name, entry in result["start-up"].items():
+            row(f"start-up: {name}", size, entry, TARGETS["start-up"])
+        for name, entry in result["grouping"].items():
+            row(f"grouping: {name}", size, entry, TARGETS["grouping"])
+    for size, result in results["sizes"].items():
+        imp = result["import"]
+        lines.append(f"{size}: import peak memory dhr {imp['dhr_peak_mib']:.0f} MiB, other "
+                     f"{imp['other_peak_mib']:.0f} MiB; {imp['dhr_us_per_recommendation']:.0f} µs "
+                     f"per recommendation")
+    if "per_recommendation_L_over_S" in results:
+        lines.append(f"import cost per recommendation, L / S: "
+                     f"{results['per_recommendation_L_over_S']:.2f} (target 1.30)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="S,L")
+    parser.add_argument("--reviews-s", type=int, default=5000)
+    parser.add_argument("--reviews-l", type=int, default=56000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, help="keep generated data here (default: a temporary folder)")
+    parser.add_argument("--out", type=Path, help="the results file (default: benchmarks/results/)")
+    args = parser.parse_args()
+    sizes = {"S": args.reviews_s, "L": args.reviews_l}
+    chosen = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
+    results = {"measured": time.strftime("%Y-%m-%d %H:%M %Z"),
+               "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
+                          f"{platform.release()}, Python {platform.python_version()}",
+               "runs": args.runs, "sizes": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        for label in chosen:
+            results["sizes"][label] = run_size(label, sizes[label], args.runs, args.seed, work)
+    if {"S", "L"} <= results["sizes"].keys():
+        s, l = results["sizes"]["S"]["import"], results["sizes"]["L"]["import"]
+        results["per_recommendation_L_over_S"] = (l["dhr_us_per_recommendation"]
+                                                  / s["dhr_us_per_recommendation"])
+    print(table(results))
+    out = args.out or HERE / "results" / f"run-{time.strftime('%Y%m%d-%H%M')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"results written to {out}")
+
+
+if __name__ == "__main__":
+    main()
