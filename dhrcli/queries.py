@@ -169,20 +169,23 @@ class Queries:
         QueryError for a query FTS5 cannot parse."""
         clauses, params = filters.where(self)
         open_mark, close_mark = HIGHLIGHT
-        # Rank first (only the cheap columns), then build the full rows for the best few.
+        # Rank first on the cheap columns, then make snippets and full rows for the best few.
         ranked = ("SELECT r.id AS id, bm25(recommendations_fts) AS score, "
-                  f"snippet(recommendations_fts, 0, '{open_mark}', '{close_mark}', '…', 24) "
-                  "AS snippet, v.published AS published, v.key AS key, r.sort_key AS sort_key, "
+                  "v.published AS published, v.key AS key, r.sort_key AS sort_key, "
                   "r.position AS position FROM recommendations_fts "
                   "JOIN recommendations r ON r.id = recommendations_fts.rowid "
                   "JOIN reviews v ON v.id = r.review WHERE recommendations_fts MATCH ?"
                   + "".join(" AND " + clause for clause in clauses)
                   + " ORDER BY score, published, key, sort_key, position"
                   + (f" LIMIT {int(limit)}" if limit else ""))
-        sql = _REC_SELECT.format(
-            extra=", m.score AS score, m.snippet AS snippet",
-            source=f"({ranked}) m JOIN recommendations r ON r.id = m.id",
+        snippets = ("SELECT rowid AS id, snippet(recommendations_fts, 0, "
+                    f"'{open_mark}', '{close_mark}', '…', 24) AS snippet FROM recommendations_fts "
+                    "WHERE recommendations_fts MATCH ? AND rowid IN (SELECT id FROM m)")
+        sql = f"WITH m AS ({ranked}), s AS ({snippets}) " + _REC_SELECT.format(
+            extra=", m.score AS score, s.snippet AS snippet",
+            source="m JOIN s ON s.id = m.id JOIN recommendations r ON r.id = m.id",
         ) + f" ORDER BY m.score, {_REC_ORDER}"
+        params = [*params, match]
         try:
             cursor = self.db.execute(sql, [match, *params])
         except sqlite3.OperationalError as error:
