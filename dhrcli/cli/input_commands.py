@@ -16,54 +16,68 @@ def _say(line: str) -> None:
     click.echo(line, err=True)
 
 
-def _inputs(names, skipped: list[str]):
-    """(name, bytes) for each input named: files, folders (every supported file below them),
-    globs and - for stdin; (name, InputError) for one that cannot be read. Files in folders
-    that dhr cannot read are listed in `skipped`."""
-    from ..readers import SUPPORTED, wanted
+def _sources(names, skipped: list) -> list[tuple[str, object, bool]]:
+    """(name, source, found in a folder) for each input named - files, folders (every
+    supported file below them), globs and - for stdin - without reading any of them yet. A
+    source is a Path, "-", or an InputError for one that cannot be read."""
+    from ..readers import SUPPORTED
     from ..records import InputError
 
+    found: list[tuple[str, object, bool]] = []
     for name in names:
         if name == "-":
-            yield "<stdin>", sys.stdin.buffer.read()
+            found.append(("<stdin>", "-", False))
             continue
         path = Path(name)
         if not path.exists() and any(c in name for c in "*?["):
             matches = sorted(glob.glob(name, recursive=True))
             if not matches:
-                yield name, InputError([f"{name}: no files match this pattern"])
-            for match in matches:
-                yield from _inputs([match], skipped)
+                found.append((name, InputError([f"{name}: no files match this pattern"]), False))
+            found.extend(_sources(matches, skipped))
             continue
         if path.is_dir():
-            found = []
-            for root, dirs, files in os.walk(path):  # does not follow links to folders
+            files = []
+            for root, dirs, names_here in os.walk(path):  # does not follow links to folders
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for file in sorted(files):
-                    if file.startswith("."):
-                        continue
+                for file in sorted(names_here):
                     full = Path(root) / file
-                    (found if full.suffix.lower() in SUPPORTED else skipped).append(full)
-            if not found:
-                yield name, InputError([f"{name}: no review files in this folder (it reads "
-                                        f"{', '.join(SUPPORTED)})"])
-            for file in found:
-                for item in _read_file(file, str(file)):
-                    if isinstance(item[1], bytes) and not wanted(item[1], item[0]):
-                        skipped.append(file)
-                        continue
-                    yield item
+                    if not file.startswith("."):
+                        (files if full.suffix.lower() in SUPPORTED else skipped).append(full)
+            if not files:
+                found.append((name, InputError([f"{name}: no review files in this folder (it "
+                                                f"reads {', '.join(SUPPORTED)})"]), False))
+            found.extend((str(file), file, True) for file in files)
         else:
-            yield from _read_file(path, name)
+            found.append((name, path, False))
+    return found
 
 
-def _read_file(path: Path, name: str):
+def _load(name: str, source, in_folder: bool, skipped: list):
+    """The bytes of one source, an InputError, or None for a folder's file that is not a
+    review file or page (counted in `skipped`)."""
+    from ..readers import wanted
     from ..records import InputError
 
+    if isinstance(source, InputError):
+        return source
+    if source == "-":
+        return sys.stdin.buffer.read()
     try:
-        yield name, path.read_bytes()
+        data = source.read_bytes()
     except OSError as error:
-        yield name, InputError([f"{name}: cannot read this file ({error.strerror or error})"])
+        return InputError([f"{name}: cannot read this file ({error.strerror or error})"])
+    if in_folder and not wanted(data, name):
+        skipped.append(source)
+        return None
+    return data
+
+
+def _inputs(names, skipped: list):
+    """(name, bytes or InputError) for each input, read one at a time."""
+    for name, source, in_folder in _sources(names, skipped):
+        data = _load(name, source, in_folder, skipped)
+        if data is not None:
+            yield name, data
 
 
 def _with_progress(items: list, quiet: bool):
@@ -103,8 +117,10 @@ def import_(files, quiet, dry_run, where):
     catalogue = where.open(write=True)
     known, first_words = catalogue.name_index()
     total, imported, failed, skipped = ImportResult(), 0, 0, []
-    inputs = list(_inputs(files, skipped))
-    for name, data in _with_progress(inputs, quiet):
+    for name, source, in_folder in _with_progress(_sources(files, skipped), quiet):
+        data = _load(name, source, in_folder, skipped)  # one file in memory at a time
+        if data is None:
+            continue
         try:
             if isinstance(data, InputError):
                 raise data

@@ -1,0 +1,39 @@
+"""A small run of the benchmark, to keep it working (the full run is documented in the README
+and is not part of CI). No timing is asserted: only that it runs and reports."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
+
+def test_the_generator_is_deterministic(tmp_path):
+    first = generate(tmp_path / "a", 30, seed=7)
+    second = generate(tmp_path / "b", 30, seed=7)
+    assert first == second > 30 * 6
+    assert [p.read_text() for p in sorted((tmp_path / "a").iterdir())] == \
+        [p.read_text() for p in sorted((tmp_path / "b").iterdir())]
+    assert generate(tmp_path / "c", 30, seed=8) != first or \
+        (tmp_path / "c" / "reviews-00000.yaml").read_text() != (tmp_path / "a" / "reviews-00000.yaml").read_text()
+
+
+def test_a_small_benchmark_runs_and_reports(tmp_path):
+    out = tmp_path / "results.json"
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "S",
+                             "--reviews-s", "60", "--runs", "1", "--out", str(out),
+                             "--work", str(tmp_path / "work")],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "dhr/other" in result.stdout and "import (vs YAML->JSONL" in result.stdout
+    results = json.loads(out.read_text())
+    size = results["sizes"]["S"]
+    assert size["reviews"] == 60 and size["recommendations"] > 60
+    assert size["import"]["dhr"] > 0 and size["import"]["other"] > 0
+    assert set(size["search"]) == {"rare", "common", "multi-word"}
+    assert set(size["start-up"]) == {"dhr --version", "dhr search (empty catalogue)"}
