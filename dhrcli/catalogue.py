@@ -236,7 +236,6 @@ class Catalogue(Queries):
                 if result.updated:
                     self.db.execute("DELETE FROM agencies WHERE id NOT IN "
                                     "(SELECT agency FROM recommendation_agencies)")
-                self._settle_names(result.agencies)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -466,6 +465,13 @@ class Catalogue(Queries):
                                     (agency.name, agency_id))
         self._agency_ids[written] = agency_id
         return agency_id
+
+    def settle_names(self, agency_ids) -> None:
+        """After an import: give the agencies it linked to that the registry does not know the
+        spelling their reviews use most. Once per import command, not once per file: it reads
+        every link of those agencies, which grows with the catalogue."""
+        with self.transaction():
+            self._settle_names(agency_ids)
 
     def _settle_names(self, agency_ids) -> None:
         """Give each agency the registry does not know the spelling its reviews use most

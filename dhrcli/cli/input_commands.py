@@ -132,6 +132,7 @@ def import_(files, quiet, dry_run, where):
             continue
         imported += 1
         total.add(result)
+        total.agencies |= result.agencies
         if not quiet:
             for line in result.warnings + [f"{name}: {change}" for change in result.changes]:
                 _say(line)
@@ -139,6 +140,8 @@ def import_(files, quiet, dry_run, where):
                 _say(f"{name}: {result.uncertain} uncertain text/addressee split"
                      f"{'s' if result.uncertain != 1 else ''}: check them with 'dhr convert "
                      f"{name}'")
+    if total.agencies and not dry_run:
+        catalogue.settle_names(total.agencies)
     catalogue.close()
     if not quiet or failed:
         verb = "would be imported (dry run: nothing written)" if dry_run else "imported"
