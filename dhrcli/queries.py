@@ -59,6 +59,16 @@ class Filters:
     since: int | None = None
     until: int | None = None
 
+    def describe(self) -> str:
+        """The selection in words, for the top of a report."""
+        parts = [f"{name} {value}" for name, value in (
+            ("agency", self.agency), ("sector", self.sector), ("theme", self.theme),
+            ("CSP", self.csp), ("review", self.review), ("published from", self.since),
+            ("published to", self.until)) if value]
+        if self.national is not None:
+            parts.append("national only" if self.national else "local only")
+        return ", ".join(parts) or "every recommendation in the catalogue"
+
     def where(self, catalogue: "Queries") -> tuple[list[str], list]:
         clauses, params = [], []
         if self.agency is not None:

@@ -126,6 +126,7 @@ def output_options(command):
 
 
 def filter_options(command):
+    """The filters search, export and report share; passes `filters` (a queries.Filters) on."""
     options = [
         click.option("--agency", help="Only recommendations addressed to this agency (any name "
                                       "or alias)."),
@@ -141,9 +142,17 @@ def filter_options(command):
         click.option("--since", type=int, metavar="YEAR", help="Published in or after YEAR."),
         click.option("--until", type=int, metavar="YEAR", help="Published in or before YEAR."),
     ]
+    @functools.wraps(command)
+    def wrapper(*args, agency, sector, national, theme, csp, review, since, until, **kwargs):
+        from ..queries import Filters
+
+        filters = Filters(agency=agency, sector=sector, national=national, theme=theme, csp=csp,
+                          review=review, since=since, until=until)
+        return command(*args, filters=filters, **kwargs)
+
     for option in reversed(options):
-        command = option(command)
-    return command
+        wrapper = option(wrapper)
+    return wrapper
 
 
 @click.group(cls=DhrGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -18,8 +18,7 @@ from .base import (RECORD_TABLE, SEARCH_TABLE, SECTORS, cli, db_option, filter_o
               help="At most this many results; 0 for all.")
 @output_options
 @db_option
-def search(query, raw, exact, agency, sector, national, theme, csp, review, since, until, limit,
-           fmt, style, headers, where):
+def search(query, raw, exact, filters, limit, fmt, style, headers, where):
     """Full-text search of recommendation text, best match first.
 
     Words are matched as typed, punctuation and all (POL-358, Clare's Law, A&E), with
@@ -35,7 +34,7 @@ def search(query, raw, exact, agency, sector, national, theme, csp, review, sinc
         dhr search training --theme engagement --sector health-provider
         dhr search --raw 'GP NEAR(training, 5)' --since 2020
     """
-    from ..queries import SEARCH_COLUMNS, Filters, QueryError
+    from ..queries import SEARCH_COLUMNS, QueryError
     from ..output import write
     from ..query import RAW_HINT, to_match
 
@@ -48,8 +47,6 @@ def search(query, raw, exact, agency, sector, national, theme, csp, review, sinc
         match, expanded = to_match(query, expand)
     for group in expanded:
         click.echo(f"dhr: {group[0]!r} also searched as: " + ", ".join(group[1:]), err=True)
-    filters = Filters(agency=agency, sector=sector, national=national, theme=theme, csp=csp,
-                      review=review, since=since, until=until)
     rows = []
     if match is not None:
         try:

@@ -10,22 +10,6 @@ import click
 from .base import cli, db_option, filter_options, output_options
 
 
-def _filters(agency, sector, national, theme, csp, review, since, until):
-    from ..queries import Filters
-
-    return Filters(agency=agency, sector=sector, national=national, theme=theme, csp=csp,
-                   review=review, since=since, until=until)
-
-
-def _described(agency, sector, national, theme, csp, review, since, until) -> str:
-    parts = [f"{name} {value}" for name, value in (
-        ("agency", agency), ("sector", sector), ("theme", theme), ("CSP", csp),
-        ("review", review), ("published from", since), ("published to", until)) if value]
-    if national is not None:
-        parts.append("national only" if national else "local only")
-    return ", ".join(parts) or "every recommendation in the catalogue"
-
-
 @cli.command()
 @filter_options
 @click.option("--yaml", "as_yaml", is_flag=True,
@@ -34,8 +18,7 @@ def _described(agency, sector, national, theme, csp, review, since, until) -> st
               help="With --yaml: write REVIEW_ID.yaml here for each review.")
 @output_options
 @db_option
-def export(agency, sector, national, theme, csp, review, since, until, as_yaml, folder, fmt,
-           style, headers, where):
+def export(filters, as_yaml, folder, fmt, style, headers, where):
     """The catalogue, or the part the filters keep, as rows or as review files.
 
     As recommendation rows (--csv, the default; --tsv, --json, --nl; --excel for
@@ -55,7 +38,6 @@ def export(agency, sector, national, theme, csp, review, since, until, as_yaml, 
     from ..readers.yaml_reader import dump
 
     catalogue = where.open()
-    filters = _filters(agency, sector, national, theme, csp, review, since, until)
     if as_yaml:
         if fmt or style:
             raise click.UsageError("--yaml writes review files; leave out the row formats")
@@ -88,8 +70,7 @@ def export(agency, sector, national, theme, csp, review, since, until, as_yaml, 
 @click.option("-o", "--output", "target", type=click.Path(dir_okay=False),
               help="Write the report here (default: standard output).")
 @db_option
-def report(by, agency, sector, national, theme, csp, review, since, until, as_html, target,
-           where):
+def report(by, filters, as_html, target, where):
     """A briefing pack: the recommendations grouped by agency, sector, theme or CSP.
 
     It opens with what was selected and when, the headline counts (reviews, recommendations,
@@ -106,9 +87,7 @@ def report(by, agency, sector, national, theme, csp, review, since, until, as_ht
     from .. import report as reports
 
     catalogue = where.open()
-    filters = _filters(agency, sector, national, theme, csp, review, since, until)
-    selection = _described(agency, sector, national, theme, csp, review, since, until)
-    built = reports.build(catalogue, by, filters, selection)
+    built = reports.build(catalogue, by, filters, filters.describe())
     text = reports.html(built) if as_html else reports.markdown(built)
     if target:
         Path(target).write_text(text, encoding="utf-8")
