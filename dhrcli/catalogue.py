@@ -432,6 +432,62 @@ class Catalogue(Queries):
         self.retheme(only=[row["id"]])
         return row
 
+    # -- checking -----------------------------------------------------------------------------
+
+    def problems(self) -> list[str]:
+        """What is wrong with the catalogue: SQLite's integrity check, the full-text index,
+        foreign keys, and links that lead nowhere. Empty when all is well."""
+        found = [f"SQLite: {row[0]}" for row in self.db.execute("PRAGMA integrity_check")
+                 if row[0] != "ok"]
+        try:
+            self.db.execute("INSERT INTO recommendations_fts (recommendations_fts, rank) "
+                            "VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as error:
+            found.append(f"the full-text index does not match the recommendations ({error})")
+        for table, rowid, parent, _ in self.db.execute("PRAGMA foreign_key_check"):
+            found.append(f"{table} row {rowid} points to a missing row of {parent}")
+        checks = (
+            ("SELECT count(*) FROM agencies WHERE id NOT IN "
+             "(SELECT agency FROM recommendation_agencies)", "agencies with no recommendations"),
+            ("SELECT count(*) FROM reviews WHERE id NOT IN (SELECT review FROM recommendations)",
+             "reviews with no recommendations"),
+        )
+        for sql, what in checks:
+            count = self.db.execute(sql).fetchone()[0]
+            if count:
+                found.append(f"{count} {what}")
+        unknown = [row[0] for row in self.db.execute(
+            "SELECT DISTINCT theme FROM recommendation_themes ORDER BY 1")
+            if row[0] not in self.taxonomy.themes]
+        if unknown:
+            found.append(f"themes not in the taxonomy: {', '.join(unknown)} (run dhr retheme)")
+        return found
+
+    def repair(self) -> list[str]:
+        """Rebuild what can be rebuilt - the full-text index, dangling links, agencies with
+        no recommendations, derived sectors and themes - and say what was done."""
+        done = []
+        with self.transaction():
+            self.db.execute("INSERT INTO recommendations_fts (recommendations_fts) VALUES ('rebuild')")
+            done.append("rebuilt the full-text index")
+            dangling = self.db.execute(
+                "DELETE FROM recommendation_agencies WHERE recommendation NOT IN "
+                "(SELECT id FROM recommendations) OR agency NOT IN (SELECT id FROM agencies)").rowcount
+            dangling += self.db.execute(
+                "DELETE FROM recommendation_themes WHERE recommendation NOT IN "
+                "(SELECT id FROM recommendations)").rowcount
+            if dangling:
+                done.append(f"removed {dangling} links to missing rows")
+            orphans = self.db.execute("DELETE FROM agencies WHERE id NOT IN "
+                                      "(SELECT agency FROM recommendation_agencies)").rowcount
+            if orphans:
+                done.append(f"removed {orphans} agencies with no recommendations")
+        changed = self.relink()
+        done.append(f"re-linked the addressees and their sectors ({changed} links changed)")
+        changed = self.retheme()
+        done.append(f"classified the themes again ({changed} recommendations changed)")
+        return done
+
     # -- agencies -----------------------------------------------------------------------------
 
     def name_index(self):

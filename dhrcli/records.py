@@ -21,6 +21,7 @@ REVIEW_FIELDS = (
 RECOMMENDATION_FIELDS = ("number", "text", "to", "addressed_to", "addressees", "themes")
 ADDRESSEE_KEYS = ("to", "addressed_to", "addressees")
 ADDRESSEE_SEPARATOR = " | "
+MAX_TEXT = 100_000  # characters in one field: far beyond any real recommendation or summary
 
 MONTHS = {
     name: number
@@ -210,6 +211,10 @@ def build_review(raw: Raw, where: str) -> tuple[Review | None, list[str], list[s
         if not value and required:
             problem((key,), f"{key!r} is empty")
             return None
+        if len(value) > MAX_TEXT:
+            problem((key,), f"{key!r} is {len(value):,} characters long; dhr takes at most "
+                            f"{MAX_TEXT:,}")
+            return None
         return value or None
 
     csp = text_field("csp", required=True)
@@ -305,6 +310,10 @@ def _build_recommendation(item, index, raw, place, label, problems, warnings):
     text = text.strip()
     if not text:
         problem(("text",), "'text' is empty")
+        return None
+    if len(text) > MAX_TEXT:
+        problem(("text",), f"'text' is {len(text):,} characters long; dhr takes at most "
+                           f"{MAX_TEXT:,} (a recommendation is at most a few pages)")
         return None
 
     given = [key for key in ADDRESSEE_KEYS if key in item]

@@ -184,3 +184,28 @@ def info(fmt, style, headers, where):
         write([record], list(record), fmt, style, headers)
 
 
+
+
+@cli.command()
+@click.option("--repair", is_flag=True,
+              help="Rebuild what can be rebuilt: the full-text index, derived sectors and themes.")
+@db_option
+def check(repair, where):
+    """Check the catalogue: SQLite's integrity, the full-text index, and the links between
+    reviews, recommendations, agencies and themes. Exit 1 and list the problems if any.
+
+    \b
+    Example:
+        dhr check
+        dhr check --repair
+    """
+    catalogue = where.open(write=repair)
+    if repair:
+        for line in catalogue.repair():
+            click.echo(f"dhr: {line}", err=True)
+    problems = catalogue.problems()
+    for line in problems:
+        click.echo(f"{catalogue.path}: {line}", err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"dhr: {catalogue.path}: no problems found", err=True)

@@ -1,0 +1,58 @@
+"""Hostile and broken input: each a one-line error naming the file, no traceback, and the
+catalogue unchanged."""
+
+import os
+
+import pytest
+
+from conftest import run, snapshot, write
+
+
+def _files(tmp_path):
+    yield "object.yaml", b"csp: !!python/object/apply:os.system ['touch /tmp/dhr-pwned']\nrecommendations: [{text: a}]\n"
+    bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [
+        f"{chr(97 + n)}: &{chr(97 + n)} [" + ", ".join([f"*{chr(96 + n)}"] * 9) + "]" for n in range(1, 9)]
+    yield "bomb.yaml", ("\n".join(bomb) + "\ncsp: A\nrecommendations:\n  - {text: a, to: *i}\n").encode()
+    yield "deep.yaml", ("csp: A\nrecommendations:\n  - text: " + "[" * 5000 + "]" * 5000 + "\n").encode()
+    yield "huge.yaml", b"csp: A\nrecommendations:\n  - text: " + b"a" * (2 * 1024 * 1024) + b"\n"
+    yield "junk.yaml", bytes(range(256)) * 50
+    yield "latin1.yaml", "csp: Café\nrecommendations: [{text: a}]\n".encode("latin-1")
+    yield "empty.yaml", b""
+    yield "types.yaml", b"csp: [1, 2]\nyear_of_death: soon\nrecommendations: [{text: {a: b}, number: [1]}]\n"
+    yield "date.yaml", b"csp: A\npublished: 31/02/2023\nrecommendations: [{text: a}]\n"
+    yield "page.txt", b"CSP: A Extracted: 3 recs\n# Recommendation Addressed to\nnot a row\n"
+
+
+@pytest.mark.parametrize("name", [name for name, _ in _files(None)])
+def test_hostile_file_is_one_line_and_changes_nothing(norfolk, tmp_path, catalogue_path, name):
+    data = dict(_files(tmp_path))[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    before = snapshot(catalogue_path)
+    result = run("import", path)
+    problems = result.stderr.strip().splitlines()[:-1]
+    assert result.exit_code == 1
+    assert problems and all(line.startswith(str(path)) for line in problems), result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(catalogue_path) == before
+    assert not os.path.exists("/tmp/dhr-pwned")
+
+
+def test_utf16_with_a_bom_is_read(tmp_path):
+    path = tmp_path / "utf16.yaml"
+    path.write_bytes("csp: Café\nrecommendations: [{text: a}]\n".encode("utf-16"))
+    assert run("import", path).exit_code == 0
+
+
+def test_a_folder_of_symlink_loops(tmp_path):
+    folder = tmp_path / "loops"
+    folder.mkdir()
+    (folder / "a.yaml").symlink_to(folder / "b.yaml")
+    (folder / "b.yaml").symlink_to(folder / "a.yaml")
+    (folder / "sub").symlink_to(folder, target_is_directory=True)
+    write(folder / "good.yaml", "csp: A\nrecommendations: [{text: a}]\n")
+    result = run("import", folder)
+    assert result.exit_code == 1
+    assert "Too many levels of symbolic links" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "1 file imported, 2 failed" in result.stderr
