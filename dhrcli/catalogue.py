@@ -105,8 +105,8 @@ class Catalogue(Queries):
         elif tables:
             raise DhrError(f"{self.path}: this SQLite file is not a dhr catalogue; "
                            f"give another path with --db")
-        else:
-            self.db.executescript(schema_sql())
+        else:  # all of it or none of it: a process killed here leaves no half-made catalogue
+            self.db.executescript(f"BEGIN IMMEDIATE;\n{schema_sql()}\nCOMMIT;")
         if write:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable enough, far fewer syncs

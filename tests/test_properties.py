@@ -1,0 +1,98 @@
+"""Property-based tests (hypothesis). The "ci" profile (the default) keeps them to a few
+seconds; HYPOTHESIS_PROFILE=long runs many more examples:
+
+    HYPOTHESIS_PROFILE=long pytest tests/test_properties.py
+"""
+
+import os
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dhrcli.catalogue import Catalogue
+from dhrcli.query import to_match
+from dhrcli.readers import read
+from dhrcli.readers.yaml_reader import dump
+from dhrcli.records import InputError, build_review
+from dhrcli.queries import Filters
+
+settings.register_profile("ci", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.register_profile("long", max_examples=2000, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Text as reviews have it: any printable unicode, trimmed, not empty.
+text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=80).map(
+    str.strip).filter(bool)
+name = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="|"),
+               min_size=1, max_size=30).map(lambda s: " ".join(s.split())).filter(bool)
+number = st.one_of(st.integers(1, 200).map(str), st.from_regex(r"R?[1-9][0-9]?(\.[1-9][0-9]?){0,2}( [a-c])?",
+                                                                fullmatch=True))
+recommendation = st.fixed_dictionaries(
+    {"number": number, "text": text},
+    optional={"to": st.lists(name, max_size=3, unique_by=str.casefold)})
+review = st.fixed_dictionaries(
+    {"csp": name, "recommendations": st.lists(recommendation, min_size=1, max_size=6)},
+    optional={"title": text, "published": st.sampled_from(["2019", "2021-03", "2023-04-12", "April 2023"]),
+              "year_of_death": st.integers(1990, 2025)})
+
+
+@given(review)
+def test_any_review_reads_back_as_written(tmp_path_factory, data):
+    """A review written as a review file and read back is the same review."""
+    built, problems, _ = build_review(next(iter(read(yaml.safe_dump(data, allow_unicode=True).encode(),
+                                                          "x.yaml"))), "x.yaml")
+    assert problems == []
+    again = next(iter(read(dump(built.as_dict()).encode(), "y.yaml")))
+    rebuilt, problems, _ = build_review(again, "y.yaml")
+    assert problems == [] and rebuilt.as_dict() == built.as_dict()
+    assert [r.text for r in rebuilt.recommendations] == [r["text"] for r in data["recommendations"]]
+
+
+any_yaml_value = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)),
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(st.text(max_size=10), children, max_size=4)),
+    max_leaves=20)
+
+
+@given(st.one_of(any_yaml_value, st.dictionaries(
+    st.sampled_from(["csp", "recommendations", "published", "year_of_death", "title", "id"]),
+    any_yaml_value, max_size=6)))
+def test_any_structure_is_a_review_or_dhrs_own_error(data):
+    """Whatever a file holds, reading and checking it gives a review or dhr's own errors."""
+    try:
+        raws = list(read(yaml.safe_dump(data, allow_unicode=True).encode(), "x.yaml"))
+    except InputError:
+        return
+    for raw in raws:
+        built, problems, _ = build_review(raw, "x.yaml")
+        assert (built is None) == bool(problems)
+
+
+@given(st.binary(max_size=200))
+def test_any_bytes_are_a_review_or_dhrs_own_error(data):
+    try:
+        for raw in read(data, "x.yaml"):
+            build_review(raw, "x.yaml")
+    except InputError:
+        pass
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    path = tmp_path_factory.mktemp("props") / "c.db"
+    catalogue = Catalogue(path, write=True, aliases=path.parent / "none", taxonomy=path.parent / "none")
+    raws = read(b"csp: A\nrecommendations:\n  - {text: \"POL-358 Clare's Law A&E training\"}\n", "a.yaml")
+    catalogue.import_file(raws, "a.yaml")
+    return catalogue
+
+
+@given(st.text(max_size=60))
+def test_any_query_searches_without_an_fts_error(catalogue, query):
+    match, _ = to_match(query, catalogue.taxonomy.expansions)
+    if match is not None:
+        list(catalogue.search(match, Filters(), 20))  # never a QueryError in plain mode

@@ -1,0 +1,105 @@
+"""Crashes and concurrency: a killed import leaves every review wholly present or absent, and
+searches and imports running at once neither fail nor see a locked database."""
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+DHR = Path(sys.executable).parent / "dhr"
+pytestmark = pytest.mark.skipif(not DHR.exists(), reason="the dhr command is not installed here")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
+
+def _expected(folder: Path) -> dict[str, int]:
+    """Each review's title -> its number of recommendations, from the generated files."""
+    import yaml
+
+    found = {}
+    for path in sorted(folder.glob("*.yaml")):
+        for review in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            found[review["title"]] = len(review["recommendations"])
+    return found
+
+
+def _env(tmp_path, db):
+    return {**os.environ, "DHR_DB": str(db), "DHR_ALIASES": str(tmp_path / "none.yaml"),
+            "DHR_TAXONOMY": str(tmp_path / "none.yaml"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+
+def _sound(db: Path, expected: dict[str, int]) -> int:
+    """Checks the catalogue after a crash; returns how many reviews are in it."""
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.execute("INSERT INTO recommendations_fts (recommendations_fts, rank) VALUES ('integrity-check', 1)")
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    rows = con.execute("SELECT v.title, count(r.id), (SELECT count(*) FROM recommendation_agencies ra "
+                       "JOIN recommendations r2 ON r2.id = ra.recommendation WHERE r2.review = v.id) "
+                       "FROM reviews v LEFT JOIN recommendations r ON r.review = v.id GROUP BY v.id").fetchall()
+    for title, count, links in rows:
+        assert count == expected[title], title  # the whole review or none of it
+        assert links >= count
+    con.close()
+    return len(rows)
+
+
+def test_killed_imports_leave_whole_reviews(tmp_path):
+    data = tmp_path / "data"
+    generate(data, 240, seed=3, per_file=40)  # six files, one transaction each
+    expected = _expected(data)
+    db = tmp_path / "crash.db"
+    env = _env(tmp_path, db)
+    rng = random.Random(5)
+    seen = set()
+    for trial in range(20):
+        for suffix in ("", "-wal", "-shm"):  # each trial starts from an empty catalogue
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        process = subprocess.Popen([str(DHR), "import", "-q", str(data)], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, 1.2))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if db.exists():
+            seen.add(_sound(db, expected))
+    assert len(seen) > 1  # the kills landed at different moments
+    finished = subprocess.run([str(DHR), "import", "-q", str(data)], env=env)
+    assert finished.returncode == 0
+    assert _sound(db, expected) == len(expected)
+
+
+def test_searches_during_an_import_and_two_imports_at_once(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    generate(first, 200, seed=1, per_file=50)
+    generate(second, 200, seed=2, per_file=50)
+    db = tmp_path / "busy.db"
+    env = _env(tmp_path, db)
+    seed = subprocess.run([str(DHR), "import", "-q", str(first / "reviews-00000.yaml")], env=env)
+    assert seed.returncode == 0
+    importers = [subprocess.Popen([str(DHR), "import", "-q", str(folder)], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for folder in (first, second)]
+    searches = 0
+    while any(p.poll() is None for p in importers) or searches < 3:
+        result = subprocess.run([str(DHR), "search", "training", "--json", "--limit", "5"], env=env,
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert "locked" not in result.stderr
+        assert len(json.loads(result.stdout)) == 5
+        searches += 1
+    for process in importers:
+        out, err = process.communicate()
+        assert process.returncode == 0, err
+        assert "locked" not in err
+    con = sqlite3.connect(db)
+    titles = {row[0] for row in con.execute("SELECT title FROM reviews")}
+    assert titles == set(_expected(first)) | set(_expected(second))
+    assert searches >= 3
