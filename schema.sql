@@ -1,5 +1,6 @@
 -- The dhr catalogue: the source of truth for its tables, indexes, full-text index and triggers.
--- Shipped inside the wheel as dhrcli/schema.sql. Raise meta.schema_version with every change.
+-- Shipped inside the wheel as dhrcli/schema.sql. Raise meta.schema_version with every change,
+-- and add the step from the version before to MIGRATIONS in dhrcli/catalogue.py.
 
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS reviews (
 );
 CREATE INDEX IF NOT EXISTS reviews_order ON reviews (published, key);
 CREATE INDEX IF NOT EXISTS reviews_derived ON reviews (base_key, identity);
+CREATE INDEX IF NOT EXISTS reviews_csp ON reviews (csp COLLATE NOCASE);  -- since version 2
 
 -- One row per recommendation, in the order of the review file (`position`). `number` is kept as
 -- written (8.2, 10.1.1.3, 9.1 a, R4) and may repeat; `sort_key` orders numbers naturally.
@@ -109,4 +111,4 @@ CREATE TRIGGER IF NOT EXISTS recommendations_au AFTER UPDATE ON recommendations 
     INSERT INTO recommendations_fts (rowid, text) VALUES (new.id, new.text);
 END;
 
-INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1');
+INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '2');

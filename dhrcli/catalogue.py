@@ -18,7 +18,13 @@ from pathlib import Path
 from .queries import Queries
 from .records import DhrError, InputError, Raw, Review, build_review
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# The SQL that takes a catalogue from the version before to each version. A catalogue made by an
+# older dhr is upgraded in place, one step at a time, in one transaction.
+MIGRATIONS = {
+    2: "CREATE INDEX IF NOT EXISTS reviews_csp ON reviews (csp COLLATE NOCASE);",
+}
 
 
 def schema_sql() -> str:
@@ -102,6 +108,8 @@ class Catalogue(Queries):
             if version > SCHEMA_VERSION:
                 raise DhrError(f"{self.path}: the catalogue has schema version {version}, newer "
                                f"than this dhr knows ({SCHEMA_VERSION}); upgrade dhr")
+            if version < SCHEMA_VERSION:
+                self._upgrade(version)
         elif tables:
             raise DhrError(f"{self.path}: this SQLite file is not a dhr catalogue; "
                            f"give another path with --db")
@@ -112,6 +120,19 @@ class Catalogue(Queries):
             self.db.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable enough, far fewer syncs
             self.db.execute("PRAGMA cache_size = -65536")  # 64 MiB of page cache for bulk imports
             self.db.execute("PRAGMA temp_store = MEMORY")
+
+    def _upgrade(self, version: int) -> None:
+        """Bring a catalogue made by an older dhr up to this schema, in one transaction."""
+        try:
+            with self.transaction():
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in MIGRATIONS[step].split(";"):
+                        if statement.strip():
+                            self.db.execute(statement)
+                self._set_meta("schema_version", str(SCHEMA_VERSION))
+        except sqlite3.OperationalError as error:
+            raise DhrError(f"{self.path}: the catalogue has schema version {version} and this dhr "
+                           f"needs {SCHEMA_VERSION}, but it cannot upgrade it ({error})") from None
 
     def close(self) -> None:
         self.db.close()

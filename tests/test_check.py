@@ -25,3 +25,29 @@ def test_a_broken_index_and_orphans_are_found_and_repaired(norfolk, catalogue_pa
     assert "removed 1 agencies with no recommendations" in repaired.stderr
     assert run("check").exit_code == 0
     assert run("search", "DVDS", "--exact", "--json").stdout.count('"number"') == 3
+
+
+def test_a_first_schema_catalogue_is_upgraded_in_place(tmp_path):
+    """tests/data/catalogue-v1.db was made by the first schema (version 1), with the Norfolk
+    review imported and one theme tagged by a person."""
+    import shutil
+    from pathlib import Path
+
+    old = tmp_path / "old.db"
+    shutil.copy(Path(__file__).resolve().parent / "data" / "catalogue-v1.db", old)
+    con = sqlite3.connect(old)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("1",)
+    con.close()
+    info = run("info", "--db", old, "--json")
+    assert info.exit_code == 0, info.stderr
+    import json
+
+    record = json.loads(info.stdout)[0]
+    assert record["schema_version"] == 2 and record["recommendations"] == 31
+    con = sqlite3.connect(old)
+    assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'reviews_csp'").fetchone() == (1,)
+    con.close()
+    assert run("check", "--db", old).exit_code == 0
+    rows = json.loads(run("explain", "norfolk-2023-04/4", "--json", "--db", old).stdout)
+    assert {"theme": "specialist-services", "source": "a person (dhr tag)", "cue": None, "words": None} in rows
+    assert run("search", "DVDS", "--exact", "--json", "--db", old).stdout.count('"number"') == 3
