@@ -87,14 +87,24 @@ class Catalogue(Queries):
             except OSError as error:
                 raise DhrError(f"{self.path}: cannot create the catalogue's folder "
                                f"({error.strerror})") from None
+        folder_writable = os.access(self.path.parent, os.W_OK)
+        self.read_only = self.exists and not (os.access(self.path, os.W_OK) and folder_writable)
+        if write and (self.read_only or not folder_writable):
+            raise DhrError(f"{self.path}: the catalogue is read-only (no permission to write it "
+                           f"or its folder); commands that only read it still work")
         target = str(self.path) if (self.exists or write) else ":memory:"
+        if self.read_only:  # read it without writing anything, -wal and -shm files included
+            wal = Path(f"{self.path}-wal")
+            settled = not (wal.exists() and wal.stat().st_size)  # nothing waits in the WAL
+            target = f"{self.path.resolve().as_uri()}?mode=ro" + (
+                "&immutable=1" if settled and not folder_writable else "")
         try:
-            self.db = sqlite3.connect(target, isolation_level=None)
+            self.db = sqlite3.connect(target, isolation_level=None, uri=self.read_only)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA busy_timeout = 10000")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._prepare(write)
-            if target != ":memory:":
+            if target != ":memory:" and not self.read_only:
                 self._sync_registry()
         except sqlite3.DatabaseError as error:
             raise DhrError(f"{self.path}: not a dhr catalogue ({error})") from None

@@ -51,3 +51,18 @@ def test_a_first_schema_catalogue_is_upgraded_in_place(tmp_path):
     rows = json.loads(run("explain", "norfolk-2023-04/4", "--json", "--db", old).stdout)
     assert {"theme": "specialist-services", "source": "a person (dhr tag)", "cue": None, "words": None} in rows
     assert run("search", "DVDS", "--exact", "--json", "--db", old).stdout.count('"number"') == 3
+
+
+def test_a_read_only_catalogue_reads_but_refuses_writes(norfolk, catalogue_path, monkeypatch, tmp_path):
+    """As if the file and its folder could not be written (the tests may run as root, whom
+    permissions do not stop, so the check dhr makes is answered for it)."""
+    import os
+
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: False if mode == os.W_OK and
+                        str(path).startswith(str(catalogue_path.parent)) else real(path, mode))
+    found = run("search", "DVDS", "--exact", "--json")
+    assert found.exit_code == 0 and found.stdout.count('"number"') == 3
+    refused = run("import", tmp_path / "x.yaml")
+    assert refused.exit_code == 1
+    assert refused.stderr.strip() == f"Error: {catalogue_path}: the catalogue is read-only (no permission to write it or its folder); commands that only read it still work"
