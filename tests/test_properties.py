@@ -96,3 +96,66 @@ def test_any_query_searches_without_an_fts_error(catalogue, query):
     match, _ = to_match(query, catalogue.taxonomy.expansions)
     if match is not None:
         list(catalogue.search(match, Filters(), 20))  # never a QueryError in plain mode
+
+
+def _same(built, data):
+    assert built is not None
+    assert built.csp == " ".join(data["csp"].split()) or built.csp == data["csp"]
+    got = [(r.number, r.text, r.to) for r in built.recommendations]
+    want = [(r["number"], r["text"], r.get("to", [])) for r in data["recommendations"]]
+    return got, want
+
+
+@given(review)
+def test_any_review_reads_back_from_json(data):
+    import json
+
+    raws = list(read(json.dumps(data, ensure_ascii=False).encode(), "x.json"))
+    built, problems, _ = build_review(raws[0], "x.json")
+    assert problems == []
+    got, want = _same(built, data)
+    assert got == want
+
+
+@given(review.filter(lambda d: all("\n" not in r["text"] and "\r" not in r["text"]
+                                   for r in d["recommendations"])))
+def test_any_review_reads_back_from_csv(data):
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["review_id", "csp", "title", "published", "year_of_death", "number", "text", "agencies"])
+    for rec in data["recommendations"]:
+        writer.writerow(["r-1", data["csp"], data.get("title", ""), data.get("published", ""),
+                         data.get("year_of_death", ""), rec["number"], rec["text"],
+                         " | ".join(rec.get("to", []))])
+    raws = list(read(out.getvalue().encode(), "x.csv"))
+    built, problems, _ = build_review(raws[0], "x.csv")
+    assert problems == []
+    got, want = _same(built, data)
+    assert got == want
+
+
+table_cell = text.filter(lambda t: "|" not in t and "\n" not in t and "\r" not in t)
+
+
+@given(st.fixed_dictionaries({
+    "csp": name.filter(lambda n: ":" not in n),
+    "recommendations": st.lists(st.fixed_dictionaries({
+        "number": st.integers(1, 99).map(str), "text": table_cell,
+        "to": st.lists(name, max_size=3, unique_by=str.casefold)}), min_size=1, max_size=5,
+        unique_by=lambda r: r["number"])}))
+def test_any_review_reads_back_from_a_markdown_page(data):
+    rows = "".join(f"| {r['number']} | {r['text']} | " + " | ".join(r["to"]) + " |\n"
+                   for r in data["recommendations"])
+    page = (f"Source · Domestic Homicide Review\n\nA review\n\nCSP: {data['csp']} "
+            f"Extracted: {len(data['recommendations'])} recs\n\n| # | Recommendation | Addressed to |\n"
+            f"|---|---|---|\n{rows}")
+    raws = list(read(page.encode(), "x.md"))
+    built, problems, _ = build_review(raws[0], "x.md")
+    assert problems == [], problems
+    got = sorted((r.number, r.text, r.to) for r in built.recommendations)
+    want = sorted((r["number"], r["text"], r["to"])
+                  for r in data["recommendations"])
+    assert got == want

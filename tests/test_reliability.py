@@ -36,26 +36,38 @@ def _env(tmp_path, db):
             "DHR_TAXONOMY": str(tmp_path / "none.yaml"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
 
-def _sound(db: Path, expected: dict[str, int]) -> int:
-    """Checks the catalogue after a crash; returns how many reviews are in it."""
+def _contents(db: Path) -> dict[str, tuple[int, int, int]]:
+    """Each review's title -> (recommendations, addressee links, themes), after checking
+    SQLite's integrity, the full-text index and the foreign keys."""
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.execute("INSERT INTO recommendations_fts (recommendations_fts, rank) VALUES ('integrity-check', 1)")
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-    rows = con.execute("SELECT v.title, count(r.id), (SELECT count(*) FROM recommendation_agencies ra "
-                       "JOIN recommendations r2 ON r2.id = ra.recommendation WHERE r2.review = v.id) "
-                       "FROM reviews v LEFT JOIN recommendations r ON r.review = v.id GROUP BY v.id").fetchall()
-    for title, count, links in rows:
-        assert count == expected[title], title  # the whole review or none of it
-        assert links >= count
+    rows = con.execute(
+        "SELECT v.title, (SELECT count(*) FROM recommendations r WHERE r.review = v.id), "
+        "(SELECT count(*) FROM recommendation_agencies ra JOIN recommendations r "
+        " ON r.id = ra.recommendation WHERE r.review = v.id), "
+        "(SELECT count(*) FROM recommendation_themes t JOIN recommendations r "
+        " ON r.id = t.recommendation WHERE r.review = v.id) FROM reviews v").fetchall()
     con.close()
-    return len(rows)
+    return {title: (recs, links, themes) for title, recs, links, themes in rows}
+
+
+def _sound(db: Path, whole: dict[str, tuple[int, int, int]]) -> int:
+    """Checks the catalogue after a crash; returns how many reviews are in it."""
+    found = _contents(db)
+    for title, counts in found.items():
+        assert counts == whole[title], title  # the whole review, agencies and themes, or none
+    return len(found)
 
 
 def test_killed_imports_leave_whole_reviews(tmp_path):
     data = tmp_path / "data"
     generate(data, 240, seed=3, per_file=40)  # six files, one transaction each
-    expected = _expected(data)
+    complete = tmp_path / "complete.db"
+    assert subprocess.run([str(DHR), "import", "-q", str(data)], env=_env(tmp_path, complete)).returncode == 0
+    expected = _contents(complete)
+    assert len(expected) == len(_expected(data)) == 240
     db = tmp_path / "crash.db"
     env = _env(tmp_path, db)
     rng = random.Random(5)
