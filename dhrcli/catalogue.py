@@ -80,6 +80,7 @@ class Catalogue(Queries):
         self._registry = None
         self._taxonomy = None
         self._agency_ids: dict[str, int] = {}
+        self.rules_done: dict[str, dict[str, str]] = {}  # text -> rule themes worked out elsewhere
         self.exists = self.path.is_file()
         if not self.exists and write:
             try:
@@ -401,10 +402,13 @@ class Catalogue(Queries):
         gave any, else the rules'; then what people added or removed, which always wins."""
         if given is not None:
             found = {theme: ("file", None) for theme in given}
-        else:  # the reason: a line per match, "cue<TAB>words" (see queries._explained)
-            found = {theme: ("rules", "\n".join(f"{m.cue}\t{' '.join(m.words.split())}"
-                                                 for m in matches))
-                     for theme, matches in self.taxonomy.classify(text).items()}
+        else:
+            from .pipeline import reasons
+
+            rules = self.rules_done.get(text)
+            if rules is None:
+                rules = reasons(self.taxonomy, text)
+            found = {theme: ("rules", why) for theme, why in rules.items()}
         for theme, action in decided.items():
             if action == "add":
                 found[theme] = ("person", None)

@@ -115,3 +115,17 @@ def test_searches_during_an_import_and_two_imports_at_once(tmp_path):
     titles = {row[0] for row in con.execute("SELECT title FROM reviews")}
     assert titles == set(_expected(first)) | set(_expected(second))
     assert searches >= 3
+
+
+def test_many_files_import_the_same_as_one_at_a_time(tmp_path):
+    """With more than two files, import reads and classifies the next file in a second process;
+    the catalogue must come out the same as importing the files one command at a time."""
+    data = tmp_path / "data"
+    generate(data, 90, seed=4, per_file=20)  # five files
+    together, apart = tmp_path / "together.db", tmp_path / "apart.db"
+    assert subprocess.run([str(DHR), "import", "-q", str(data)], env=_env(tmp_path, together)).returncode == 0
+    for path in sorted(data.iterdir()):
+        assert subprocess.run([str(DHR), "import", "-q", str(path)], env=_env(tmp_path, apart)).returncode == 0
+    exports = [subprocess.run([str(DHR), "export", "--json"], env=_env(tmp_path, db), capture_output=True,
+                              text=True).stdout for db in (together, apart)]
+    assert exports[0] == exports[1] and len(json.loads(exports[0])) > 90 * 6

@@ -80,6 +80,39 @@ def _inputs(names, skipped: list):
             yield name, data
 
 
+def _prepared(sources, skipped: list, catalogue, parallel: bool):
+    """(name, bytes or InputError, prepared or None) for each source, in order. With
+    `parallel` and more than one core, a second process reads and classifies the next file
+    while the caller imports this one (prepared: what pipeline.prepare returns); one file is
+    read ahead at most, so memory stays bounded."""
+    if not parallel or (os.cpu_count() or 1) < 2:
+        for name, source, in_folder in sources:
+            data = _load(name, source, in_folder, skipped)
+            if data is not None:
+                yield name, data, None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .. import pipeline
+
+    names = catalogue.registry.names() + [r[0] for r in catalogue.db.execute(
+        "SELECT name FROM agencies UNION SELECT written FROM recommendation_agencies")]
+    with ProcessPoolExecutor(1, initializer=pipeline.start,
+                             initargs=(names, catalogue.taxonomy_path)) as pool:
+        waiting = None
+        for name, source, in_folder in sources:
+            data = _load(name, source, in_folder, skipped)
+            if data is None:
+                continue
+            job = (name, data, pool.submit(pipeline.prepare, data, name)
+                   if isinstance(data, bytes) else None)
+            if waiting is not None:
+                yield waiting[0], waiting[1], waiting[2].result() if waiting[2] else None
+            waiting = job
+        if waiting is not None:
+            yield waiting[0], waiting[1], waiting[2].result() if waiting[2] else None
+
+
 def _with_progress(items: list, quiet: bool):
     """The items, with a progress bar on stderr when there are many and stderr is a terminal."""
     if quiet or len(items) <= 3 or not sys.stderr.isatty():
@@ -117,14 +150,19 @@ def import_(files, quiet, dry_run, where):
     catalogue = where.open(write=True)
     known, first_words = catalogue.name_index()
     total, imported, failed, skipped = ImportResult(), 0, 0, []
-    for name, source, in_folder in _with_progress(_sources(files, skipped), quiet):
-        data = _load(name, source, in_folder, skipped)  # one file in memory at a time
-        if data is None:
-            continue
+    sources = _sources(files, skipped)
+    for name, data, prepared in _prepared(_with_progress(sources, quiet), skipped, catalogue,
+                                          parallel=len(sources) > 2):
         try:
             if isinstance(data, InputError):
                 raise data
-            result = catalogue.import_file(read(data, name, known, first_words), name, dry_run)
+            if prepared is not None:
+                raws, catalogue.rules_done = prepared
+                if isinstance(raws, InputError):
+                    raise raws
+            else:
+                raws = read(data, name, known, first_words)
+            result = catalogue.import_file(raws, name, dry_run)
         except InputError as error:
             failed += 1
             for line in error.problems:

@@ -1,0 +1,46 @@
+"""Reading and classifying the next input file in a second process while the catalogue writes
+the current one: what import does with many files on a machine with more than one core. The
+worker only reads; every write stays in the main process, one transaction per file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_state: dict = {}
+
+
+def start(names: list[str], taxonomy_path: Path | None) -> None:
+    """The worker's set-up: the names that help the page reader, and the taxonomy."""
+    from . import themes
+    from .agencies import name_index
+
+    _state["index"] = name_index(names)
+    _state["taxonomy"] = themes.load(taxonomy_path)
+
+
+def prepare(data: bytes, name: str):
+    """(raws, {text: rule themes}) for one input, or the InputError that stops it."""
+    from .readers import read
+    from .records import InputError
+
+    known, first_words = _state["index"]
+    try:
+        raws = list(read(data, name, known, first_words))
+    except InputError as error:
+        return error, {}
+    taxonomy = _state["taxonomy"]
+    rules = {}
+    for raw in raws:
+        recs = raw.data.get("recommendations") if isinstance(raw.data, dict) else None
+        for rec in recs if isinstance(recs, list) else []:
+            text = rec.get("text") if isinstance(rec, dict) else None
+            if isinstance(text, str) and text.strip() and text.strip() not in rules:
+                rules[text.strip()] = reasons(taxonomy, text.strip())
+    return raws, rules
+
+
+def reasons(taxonomy, text: str) -> dict[str, str]:
+    """theme -> why, for the themes the taxonomy's rules give a text: a line per match,
+    "cue<TAB>words" (see queries._explained)."""
+    return {theme: "\n".join(f"{m.cue}\t{' '.join(m.words.split())}" for m in matches)
+            for theme, matches in taxonomy.classify(text).items()}
