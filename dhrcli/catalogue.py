@@ -525,14 +525,17 @@ class Catalogue(Queries):
 
     # -- agencies -----------------------------------------------------------------------------
 
+    def known_names(self) -> list[str]:
+        """Every agency name and alias the registry knows, and every name and spelling the
+        catalogue holds: what the page reader uses to find where an addressee begins."""
+        return self.registry.names() + [row[0] for row in self.db.execute(
+            "SELECT name FROM agencies UNION SELECT written FROM recommendation_agencies")]
+
     def name_index(self):
-        """(known, first_words) for the page reader: whether a name is one the registry or
-        the catalogue knows, and the first words of those names."""
+        """(known, first_words) for the page reader, from known_names()."""
         from .agencies import name_index
 
-        names = [row[0] for row in self.db.execute(
-            "SELECT name FROM agencies UNION SELECT written FROM recommendation_agencies")]
-        return name_index(self.registry.names() + names)
+        return name_index(self.known_names())
 
     def _agency_for(self, written: str, refresh: bool = False) -> int:
         """The catalogue's agency for an addressee as written, added if new. With `refresh`,

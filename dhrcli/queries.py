@@ -203,12 +203,13 @@ class Queries:
         return ({**_rec_row(row), "rank": rank, "snippet": row["snippet"]}
                 for rank, row in enumerate(cursor, start=1))
 
-    def agency_counts(self, sector: str | None = None, unmatched: bool = False) -> list[dict]:
-        """Every agency with its sector, scope, where its sector came from, its aliases in the
-        registry, the spellings reviews used, and its recommendations and reviews; most first."""
-        registry = self.registry
+    def agency_counts(self, sector: str | None = None, unmatched: bool = False,
+                      with_aliases: bool = False) -> list[dict]:
+        """Every agency with its sector, scope, where its sector came from, the spellings
+        reviews used, and its recommendations and reviews; most first. `with_aliases` adds how
+        many aliases the registry knows for each (and so loads the registry)."""
         aliases: dict[str, int] = {}
-        for canonical in registry.aliases.values():
+        for canonical in self.registry.aliases.values() if with_aliases else ():
             aliases[canonical] = aliases.get(canonical, 0) + 1
         clauses, params = [], []
         if sector:

@@ -35,7 +35,7 @@ def agencies(ctx, sector, unmatched, fmt, style, headers, where):
 
     columns = ["agency", "sector", "scope", "matched", "aliases", "spellings", "recommendations",
                "reviews"]
-    write(where.open().agency_counts(sector, unmatched), columns, fmt, style, headers)
+    write(where.open().agency_counts(sector, unmatched, with_aliases=True), columns, fmt, style, headers)
 
 
 @agencies.command()

@@ -95,10 +95,8 @@ def _prepared(sources, skipped: list, catalogue, parallel: bool):
 
     from .. import pipeline
 
-    names = catalogue.registry.names() + [r[0] for r in catalogue.db.execute(
-        "SELECT name FROM agencies UNION SELECT written FROM recommendation_agencies")]
     with ProcessPoolExecutor(1, initializer=pipeline.start,
-                             initargs=(names, catalogue.taxonomy_path)) as pool:
+                             initargs=(catalogue.known_names(), catalogue.taxonomy_path)) as pool:
         waiting = None
         for name, source, in_folder in sources:
             data = _load(name, source, in_folder, skipped)
