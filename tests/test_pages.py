@@ -241,3 +241,12 @@ def test_reimport_reports_what_changed(norfolk, tmp_path):
     fewer = NORFOLK.read_text(encoding="utf-8").split("- number: 30\n")[0]
     result = run("import", write(tmp_path / "fewer.yaml", fewer))
     assert "norfolk-2023-04: 0 recommendations added, 2 changed, 3 removed" in result.stderr  # 5 and 16 back; 30-32
+
+
+def test_a_text_page_that_mentions_markup_is_not_html():
+    """Found by hypothesis: a recommendation text with "<P" in it made a Markdown page read
+    as HTML, and its table was lost."""
+    page = ("Source · Domestic Homicide Review\n\nA review\n\nCSP: A Extracted: 1 recs\n\n"
+            "| # | Recommendation | Addressed to |\n|---|---|---|\n| 1 | Use <P> tags <div | Home Office |\n")
+    raw = next(read(page.encode(), "x.md"))
+    assert raw.data["recommendations"] == [{"number": "1", "text": "Use <P> tags <div", "to": ["Home Office"]}]

@@ -25,10 +25,17 @@ SOURCE_ID = re.compile(r"/([0-9a-f]{6,}-[a-z0-9][a-z0-9-]*)/?(?:[?#].*)?$")
 BOILERPLATE_BASIS = re.compile(r"\s*Source:\s*Home Office DHR Library\.?\s*$", re.I)
 
 
+def _is_html(text: str) -> bool:
+    """A saved web page starts with markup (a doctype or a tag); a text or Markdown page that
+    merely mentions "<p" in a recommendation does not."""
+    return re.match(r"\s*<(!doctype|html|head|body|main|div|table|p|section|article)\b", text,
+                    re.I) is not None
+
+
 def looks_like_page(text: str) -> bool:
     """Whether a text is a library summary page (in any of its layouts)."""
     head = text[:200_000]
-    if re.search(r"<(html|body|table|div|p)\b", head, re.I):
+    if _is_html(head):
         head = html_to_text(head)
     return bool(re.search(FLAT_START.pattern, head, re.I | re.M)
                 or re.search(TABLE_START.pattern, head, re.I | re.M)
@@ -104,7 +111,7 @@ def html_to_text(html: str) -> str:
 def read(text: str, where: str, known: Callable[[str], bool] | None = None,
          first_words: set[str] | None = None) -> Iterator[Raw]:
     """The one review on a page."""
-    if re.search(r"<(html|body|table|div|p)\b", text[:200_000], re.I):
+    if _is_html(text):
         text = html_to_text(text)
     lines = [line.strip() for line in text.splitlines()]
     start = next((i for i, line in enumerate(lines)
