@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS reviews (
     summary       TEXT,
     published     TEXT,            -- ISO: 2023, 2023-04 or 2023-04-12
     year_of_death INTEGER,
-    base_key      TEXT,            -- the derived key before a -2, -3 suffix; NULL when id given
+    base_key      TEXT,            -- the derived key (CSP and month) before a -2, -3 suffix
     identity      TEXT NOT NULL,   -- what tells two reviews of one CSP and month apart
     content_hash  TEXT NOT NULL    -- of the imported record; equal hash = unchanged
 );
@@ -111,4 +111,4 @@ CREATE TRIGGER IF NOT EXISTS recommendations_au AFTER UPDATE ON recommendations 
     INSERT INTO recommendations_fts (rowid, text) VALUES (new.id, new.text);
 END;
 
-INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '2');
+INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '3');

@@ -16,14 +16,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .queries import Queries
-from .records import DhrError, InputError, Raw, Review, build_review
+from .records import (DhrError, InputError, Raw, Review, base_key, build_review,
+                      recommendations_kept)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-# The SQL that takes a catalogue from the version before to each version. A catalogue made by an
-# older dhr is upgraded in place, one step at a time, in one transaction.
+
+def _base_keys_for_all(db: sqlite3.Connection) -> None:
+    """Version 3: reviews given an id get the base key too, so that a record without an id
+    (the same review from another source, or exported and imported again) can find them."""
+    db.executemany("UPDATE reviews SET base_key = ? WHERE id = ?", [
+        (base_key(csp, published), row) for row, csp, published in db.execute(
+            "SELECT id, csp, published FROM reviews WHERE base_key IS NULL").fetchall()])
+
+
+# What takes a catalogue from the version before to each version: SQL, or a function of the
+# connection. A catalogue made by an older dhr is upgraded in place, one step at a time, in one
+# transaction.
 MIGRATIONS = {
     2: "CREATE INDEX IF NOT EXISTS reviews_csp ON reviews (csp COLLATE NOCASE);",
+    3: _base_keys_for_all,
 }
 
 
@@ -65,24 +77,34 @@ class ImportResult:
         self.uncertain += other.uncertain
 
 
-class _DryRun(Exception):
-    """Raised inside an import's transaction to roll back what a dry run did."""
+class _Refused(Exception):
+    """A record that would replace most of another review's recommendations on a guess."""
+
+
+REVIEW_COLUMNS = ("csp", "title", "review_type", "basis", "source_url", "summary", "published",
+                  "year_of_death")
 
 
 class Catalogue(Queries):
     """An open catalogue. `write=False` never creates a file: a missing one reads as empty."""
 
     def __init__(self, path: Path, write: bool = False, aliases: Path | None = None,
-                 taxonomy: Path | None = None):
+                 taxonomy: Path | None = None, scratch: bool = False):
+        """`scratch`: work on a copy in memory of the catalogue (an empty one if there is no
+        file), so that a dry run or a validation does exactly what an import would do and
+        leaves the file system as it was."""
         self.path = Path(path)
         self.aliases_path = aliases
         self.taxonomy_path = taxonomy
+        self.scratch = scratch
         self._registry = None
         self._taxonomy = None
-        self._agency_ids: dict[str, int] = {}
+        self._agency_ids: dict[str, int] = {}  # written name -> agency id, for this transaction
         self.rules_done: dict[str, dict[str, str]] = {}  # text -> rule themes worked out elsewhere
         self.exists = self.path.is_file()
-        if not self.exists and write:
+        if scratch:
+            write = False
+        elif not self.exists and write:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
@@ -101,11 +123,16 @@ class Catalogue(Queries):
                 "&immutable=1" if settled and not folder_writable else "")
         try:
             self.db = sqlite3.connect(target, isolation_level=None, uri=self.read_only)
+            if scratch and target != ":memory:":
+                copy = sqlite3.connect(":memory:", isolation_level=None)
+                self.db.backup(copy)
+                self.db.close()
+                self.db, target = copy, ":memory:"
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA busy_timeout = 10000")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._prepare(write)
-            if target != ":memory:" and not self.read_only:
+            if scratch or (target != ":memory:" and not self.read_only):
                 self._sync_registry()
         except sqlite3.DatabaseError as error:
             raise DhrError(f"{self.path}: not a dhr catalogue ({error})") from None
@@ -137,6 +164,9 @@ class Catalogue(Queries):
         try:
             with self.transaction():
                 for step in range(version + 1, SCHEMA_VERSION + 1):
+                    if callable(MIGRATIONS[step]):
+                        MIGRATIONS[step](self.db)
+                        continue
                     for statement in MIGRATIONS[step].split(";"):
                         if statement.strip():
                             self.db.execute(statement)
@@ -197,6 +227,7 @@ class Catalogue(Queries):
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._agency_ids.clear()  # ids given in the transaction are gone with it
             raise
         self.db.execute("COMMIT")
 
@@ -223,20 +254,19 @@ class Catalogue(Queries):
                 self.db.execute("UPDATE recommendation_agencies SET agency = ? "
                                 "WHERE written = ? AND agency = ?", (new, written, old))
                 changed += count
-        self.db.execute("DELETE FROM agencies WHERE id NOT IN "
-                        "(SELECT agency FROM recommendation_agencies)")
+        self._drop_unused_agencies()
         self._settle_names(touched)
         return changed
 
     # -- writing ------------------------------------------------------------------------------
 
-    def import_file(self, raws: Iterable[Raw], where: str, dry_run: bool = False) -> ImportResult:
+    def import_file(self, raws: Iterable[Raw], where: str, replace: bool = False) -> ImportResult:
         """Import every review from one file in one transaction, or none of them.
 
         Checks every review before it gives up, so that one run lists all the problems;
         raises InputError (with all of them) and leaves the catalogue as it was. With
-        `dry_run`, does all the work and reports it, then rolls it back.
-        """
+        `replace`, a review without an id may replace most of the recommendations of the
+        review it matches (see `_place`)."""
         result = ImportResult()
         problems: list[str] = []
         keys_in_file: dict[str, int] = {}
@@ -253,7 +283,11 @@ class Catalogue(Queries):
                         problems.extend(self._unknown_themes(review, raw, where))
                     if review is None or problems:
                         continue
-                    key = self._store(review, result)
+                    try:
+                        key = self._store(review, result, replace)
+                    except _Refused as refusal:
+                        problems.append(f"{where}:{raw.line()}: {refusal}")
+                        continue
                     if key in keys_in_file:
                         problems.append(f"{where}:{raw.line()}: review {key!r} is in this file "
                                         f"twice (also review {keys_in_file[key]}); give each its "
@@ -266,36 +300,70 @@ class Catalogue(Queries):
 
                     self._set_meta("taxonomy", themes.fingerprint(self.taxonomy_path))
                 if result.updated:
-                    self.db.execute("DELETE FROM agencies WHERE id NOT IN "
-                                    "(SELECT agency FROM recommendation_agencies)")
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
+                    self._drop_unused_agencies()
         except InputError as error:
             found = problems + [p for p in error.problems if p not in problems]
             raise InputError(found + result.warnings) from None
         return result
 
-    def _store(self, review: Review, result: ImportResult) -> str:
-        """Add or update one review; returns its key."""
+    def _place(self, review: Review, digest: str, replace: bool):
+        """(the row of the review this record updates, or None for a new review; its key).
+
+        An id always decides. Without one, the candidates are the reviews of the same CSP and
+        month (the same base key) whose year of death does not differ. The record is one of
+        them when its content is the same, or when at least half of that review's
+        recommendations are still there (the same review from another source, or a genuine
+        update); otherwise it is a new review beside them (base key -2, -3 ...). A record that
+        would replace most recommendations of a review with the same title (or source URL) is
+        refused as likely another review, unless `replace`."""
         db = self.db
-        identity = review.identity
         if review.id is not None:
-            key, base = review.id, None
-            existing = db.execute("SELECT id, content_hash FROM reviews WHERE key = ?",
-                                  (key,)).fetchone()
-        else:
-            base = review.base_key
-            existing = db.execute(
-                "SELECT id, key, content_hash FROM reviews WHERE base_key = ? AND identity = ?",
-                (base, identity)).fetchone()
-            key = existing["key"] if existing else self._free_key(base)
-        result.recommendations += len(review.recommendations)
+            return db.execute("SELECT * FROM reviews WHERE key = ?", (review.id,)).fetchone(), \
+                review.id
+        base = review.base_key
+        candidates = [row for row in db.execute(
+            "SELECT * FROM reviews WHERE base_key = ? ORDER BY id", (base,))
+            if row["year_of_death"] is None or review.year_of_death is None
+            or row["year_of_death"] == review.year_of_death]
+        for row in candidates:
+            if row["content_hash"] == digest:
+                return row, row["key"]
+        new_texts = [rec.text for rec in review.recommendations]
+        scored = []
+        for row in candidates:
+            old_texts = [r[0] for r in db.execute(
+                "SELECT text FROM recommendations WHERE review = ? ORDER BY position", (row["id"],))]
+            kept = recommendations_kept(old_texts, new_texts)
+            scored.append((kept / max(1, len(old_texts)), row["identity"] == review.identity,
+                           -row["id"], row, kept, len(old_texts)))
+        if not scored:
+            return None, self._free_key(base)
+        share, same, _, row, kept, old = max(scored, key=lambda s: s[:3])
+        if share >= 0.5:
+            return row, row["key"]
+        same_identity = [s for s in scored if s[1]]
+        if not same_identity:
+            return None, self._free_key(base)
+        share, same, _, row, kept, old = max(same_identity, key=lambda s: s[:3])
+        if replace:
+            return row, row["key"]
+        what = f"year of death {row['year_of_death']}, " if row["year_of_death"] else ""
+        raise _Refused(
+            f"review {review.csp!r} (no id): it would replace {old - kept} of the {old} "
+            f"recommendations of review {row['key']} ({what}{review.identity[:60]!r}), so it "
+            f"is likely a different review; give it its own 'id' to keep both, or import with "
+            f"--replace to replace {row['key']}")
+
+    def _store(self, review: Review, result: ImportResult, replace: bool = False) -> str:
+        """Add or update one review; returns its key. Raises _Refused for a likely different
+        review that would replace another (see `_place`)."""
+        db = self.db
         digest = review.content_hash()
+        existing, key = self._place(review, digest, replace)
+        result.recommendations += len(review.recommendations)
         fields = (key, review.csp, review.title, review.review_type, review.basis,
                   review.source_url, review.summary, review.published, review.year_of_death,
-                  base, identity, digest)
+                  review.base_key, review.identity, digest)
         if existing is None:
             cursor = db.execute(
                 "INSERT INTO reviews (key, csp, title, review_type, basis, source_url, summary, "
@@ -308,7 +376,13 @@ class Catalogue(Queries):
             return key
         else:
             review_row = existing["id"]
-            result.changes.append(f"{key}: " + self._changes(review_row, review))
+            changes = self._changes(existing, review)
+            if changes is None:  # the same review, hashed by an older dhr: nothing changed
+                db.execute("UPDATE reviews SET content_hash = ?, base_key = ? WHERE id = ?",
+                           (digest, review.base_key, review_row))
+                result.unchanged += 1
+                return key
+            result.changes.append(f"{key}: {changes}")
             db.execute(
                 "UPDATE reviews SET key = ?, csp = ?, title = ?, review_type = ?, basis = ?, "
                 "source_url = ?, summary = ?, published = ?, year_of_death = ?, base_key = ?, "
@@ -356,9 +430,10 @@ class Catalogue(Queries):
                                     f"{rec.number}): {error}")
         return problems
 
-    def _changes(self, review_row: int, review: Review) -> str:
-        """What an update changes: recommendations added, changed (text or addressees) and
-        removed, matched by number (and which of several with that number)."""
+    def _changes(self, existing, review: Review) -> str | None:
+        """What an update changes: recommendations added, changed (text, addressees or themes
+        given) and removed, matched by number (and which of several with that number), and the
+        review's fields that changed. None when nothing did."""
         def keyed(items):
             seen: dict[str, int] = {}
             out = {}
@@ -367,16 +442,21 @@ class Catalogue(Queries):
                 out[number, seen[number]] = content
             return out
 
-        old = keyed((row[0], (row[1], json.loads(row[2]))) for row in self.db.execute(
+        old = keyed((row[0], (row[1], json.loads(row[2]), json.loads(row[3] or "null")))
+                    for row in self.db.execute(
             "SELECT r.number, r.text, (SELECT json_group_array(written) FROM (SELECT written "
-            "FROM recommendation_agencies WHERE recommendation = r.id ORDER BY position)) "
-            "FROM recommendations r WHERE r.review = ? ORDER BY r.position", (review_row,)))
-        new = keyed((rec.number, (rec.text, rec.to)) for rec in review.recommendations)
+            "FROM recommendation_agencies WHERE recommendation = r.id ORDER BY position)), "
+            "r.themes_given FROM recommendations r WHERE r.review = ? ORDER BY r.position",
+            (existing["id"],)))
+        new = keyed((rec.number, (rec.text, rec.to, rec.themes)) for rec in review.recommendations)
         added = len(new.keys() - old.keys())
         removed = len(old.keys() - new.keys())
         changed = sum(1 for k in new.keys() & old.keys() if new[k] != old[k])
+        fields = [name for name in REVIEW_COLUMNS if existing[name] != getattr(review, name)]
+        if not (added or removed or changed or fields):
+            return None
         return (f"{added} recommendation{'s' if added != 1 else ''} added, {changed} changed, "
-                f"{removed} removed")
+                f"{removed} removed" + (f"; {', '.join(fields)} changed" if fields else ""))
 
     def _free_key(self, base: str) -> str:
         key, n = base, 1
@@ -513,8 +593,7 @@ class Catalogue(Queries):
                 "(SELECT id FROM recommendations)").rowcount
             if dangling:
                 done.append(f"removed {dangling} links to missing rows")
-            orphans = self.db.execute("DELETE FROM agencies WHERE id NOT IN "
-                                      "(SELECT agency FROM recommendation_agencies)").rowcount
+            orphans = self._drop_unused_agencies()
             if orphans:
                 done.append(f"removed {orphans} agencies with no recommendations")
         changed = self.relink()
@@ -536,6 +615,14 @@ class Catalogue(Queries):
         from .agencies import name_index
 
         return name_index(self.known_names())
+
+    def _drop_unused_agencies(self) -> int:
+        """Delete the agencies no recommendation is addressed to, and forget the ids this
+        catalogue had noted for names: SQLite gives a deleted row's id to the next new agency,
+        and a noted id would then link a name to the wrong body."""
+        self._agency_ids.clear()
+        return self.db.execute("DELETE FROM agencies WHERE id NOT IN "
+                               "(SELECT agency FROM recommendation_agencies)").rowcount
 
     def _agency_for(self, written: str, refresh: bool = False) -> int:
         """The catalogue's agency for an addressee as written, added if new. With `refresh`,

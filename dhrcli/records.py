@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 REVIEW_TYPES = ("DHR", "DARDR", "SAR", "CSPR", "PFD")
@@ -99,7 +100,7 @@ class Review:
     @property
     def base_key(self) -> str:
         """The key derived from CSP and publication month, before telling twins apart."""
-        return f"{slugify(self.csp)}-{self.published[:7] if self.published else 'undated'}"
+        return base_key(self.csp, self.published)
 
     @property
     def identity(self) -> str:
@@ -121,8 +122,41 @@ class Review:
         }
 
     def content_hash(self) -> str:
-        encoded = json.dumps(self.as_dict(), ensure_ascii=False, sort_keys=True)
+        """Of everything but the id, so that a review exported with its key and the file it
+        came from hash alike."""
+        encoded = json.dumps({**self.as_dict(), "id": None}, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def recommendations_kept(old: list[str], new: list[str]) -> int:
+    """How many of the `old` texts have a counterpart among the `new`: the same words, or
+    nearly (a word or two changed, punctuation, case), each new text standing for one old."""
+    def words(text: str) -> Counter:
+        return Counter(re.findall(r"\w+", text.casefold()))
+
+    remaining = [words(text) for text in new]
+    sizes = [sum(counts.values()) for counts in remaining]
+    kept = 0
+    for text in old:
+        counts = words(text)
+        size = sum(counts.values())
+        best, best_index = 0.0, None
+        for index, other in enumerate(remaining):
+            if other is not None:
+                common = sum((counts & other).values())
+                score = 2 * common / ((size + sizes[index]) or 1)
+                if score > best:
+                    best, best_index = score, index
+        if best >= 0.6:
+            kept += 1
+            remaining[best_index] = None
+    return kept
+
+
+def base_key(csp: str, published: str | None) -> str:
+    """norfolk-2023-04: the key a review without an id is given (before a -2, -3 that tells
+    reviews of one CSP and month apart), and what its candidates for an update share."""
+    return f"{slugify(csp)}-{published[:7] if published else 'undated'}"
 
 
 def slugify(text: str) -> str:

@@ -43,7 +43,7 @@ def test_a_first_schema_catalogue_is_upgraded_in_place(tmp_path):
     import json
 
     record = json.loads(info.stdout)[0]
-    assert record["schema_version"] == 2 and record["recommendations"] == 31
+    assert record["schema_version"] == 3 and record["recommendations"] == 31
     con = sqlite3.connect(old)
     assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'reviews_csp'").fetchone() == (1,)
     con.close()

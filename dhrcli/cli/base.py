@@ -42,11 +42,14 @@ class Where:
     def __init__(self, db: str | None, aliases: str | None, taxonomy: str | None):
         self.db, self.aliases, self.taxonomy = db, aliases, taxonomy
 
-    def open(self, write: bool = False):
+    def open(self, write: bool = False, scratch: bool = False, empty: bool = False):
+        """The catalogue; `scratch`, a copy of it in memory (`empty`: an empty one) that
+        nothing is written from."""
         from ..catalogue import Catalogue, default_path
 
-        return Catalogue(Path(self.db) if self.db else default_path(), write=write,
-                         aliases=self.aliases_path(), taxonomy=self.taxonomy_path())
+        path = Path(os.devnull) if empty else Path(self.db) if self.db else default_path()
+        return Catalogue(path, write=write, scratch=scratch, aliases=self.aliases_path(),
+                         taxonomy=self.taxonomy_path())
 
     def aliases_path(self) -> Path:
         from ..agencies import user_aliases_path

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import glob
-import os
 import sys
 from pathlib import Path
 
@@ -16,106 +14,59 @@ def _say(line: str) -> None:
     click.echo(line, err=True)
 
 
-def _sources(names, skipped: list) -> list[tuple[str, object, bool]]:
-    """(name, source, found in a folder) for each input named - files, folders (every
-    supported file below them), globs and - for stdin - without reading any of them yet. A
-    source is a Path, "-", or an InputError for one that cannot be read."""
-    from ..readers import SUPPORTED
-    from ..records import InputError
+class _Progress:
+    """A progress bar on stderr while many files are read, only when stderr is a terminal."""
 
-    found: list[tuple[str, object, bool]] = []
-    for name in names:
-        if name == "-":
-            found.append(("<stdin>", "-", False))
-            continue
-        path = Path(name)
-        if not path.exists() and any(c in name for c in "*?["):
-            matches = sorted(glob.glob(name, recursive=True))
-            if not matches:
-                found.append((name, InputError([f"{name}: no files match this pattern"]), False))
-            found.extend(_sources(matches, skipped))
-            continue
-        if path.is_dir():
-            files = []
-            for root, dirs, names_here in os.walk(path):  # does not follow links to folders
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for file in sorted(names_here):
-                    full = Path(root) / file
-                    if not file.startswith("."):
-                        (files if full.suffix.lower() in SUPPORTED else skipped).append(full)
-            if not files:
-                found.append((name, InputError([f"{name}: no review files in this folder (it "
-                                                f"reads {', '.join(SUPPORTED)})"]), False))
-            found.extend((str(file), file, True) for file in files)
-        else:
-            found.append((name, path, False))
-    return found
+    def __init__(self, count: int, quiet: bool):
+        self.bar = None
+        if not quiet and count > 3 and sys.stderr.isatty():
+            self.bar = click.progressbar(length=count, label="importing", file=sys.stderr)
+
+    def __enter__(self):
+        if self.bar is not None:
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def step(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
 
 
-def _load(name: str, source, in_folder: bool, skipped: list):
-    """The bytes of one source, an InputError, or None for a folder's file that is not a
-    review file or page (counted in `skipped`)."""
-    from ..readers import wanted
-    from ..records import InputError
+def _run(catalogue, files, quiet: bool, replace: bool = False):
+    """Import (or, on a scratch catalogue, try) the files, saying on stderr what happened to
+    each: the one path of import, import --dry-run and validate. Returns the Summary."""
+    from .. import importing
 
-    if isinstance(source, InputError):
-        return source
-    if source == "-":
-        return sys.stdin.buffer.read()
-    try:
-        data = source.read_bytes()
-    except OSError as error:
-        return InputError([f"{name}: cannot read this file ({error.strerror or error})"])
-    if in_folder and not wanted(data, name):
-        skipped.append(source)
-        return None
-    return data
-
-
-def _inputs(names, skipped: list):
-    """(name, bytes or InputError) for each input, read one at a time."""
-    for name, source, in_folder in _sources(names, skipped):
-        data = _load(name, source, in_folder, skipped)
-        if data is not None:
-            yield name, data
-
-
-def _prepared(sources, skipped: list, catalogue, parallel: bool):
-    """(name, bytes or InputError, prepared or None) for each source, in order. With
-    `parallel` and more than one core, a second process reads and classifies the next file
-    while the caller imports this one (prepared: what pipeline.prepare returns); one file is
-    read ahead at most, so memory stays bounded."""
-    if not parallel or (os.cpu_count() or 1) < 2:
-        for name, source, in_folder in sources:
-            data = _load(name, source, in_folder, skipped)
-            if data is not None:
-                yield name, data, None
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .. import pipeline
-
-    with ProcessPoolExecutor(1, initializer=pipeline.start,
-                             initargs=(catalogue.known_names(), catalogue.taxonomy_path)) as pool:
-        waiting = None
-        for name, source, in_folder in sources:
-            data = _load(name, source, in_folder, skipped)
-            if data is None:
+    summary = importing.Summary()
+    sources = importing.find_sources(files, summary.skipped)
+    with _Progress(len(sources), quiet) as progress:
+        for outcome in importing.import_sources(catalogue, sources, summary, replace,
+                                                step=progress.step):
+            for line in outcome.problems:
+                _say(line)
+            result = outcome.result
+            if result is None or quiet:
                 continue
-            job = (name, data, pool.submit(pipeline.prepare, data, name)
-                   if isinstance(data, bytes) else None)
-            if waiting is not None:
-                yield waiting[0], waiting[1], waiting[2].result() if waiting[2] else None
-            waiting = job
-        if waiting is not None:
-            yield waiting[0], waiting[1], waiting[2].result() if waiting[2] else None
+            name = outcome.name
+            for line in result.warnings + [f"{name}: {change}" for change in result.changes]:
+                _say(line)
+            if result.uncertain:
+                _say(f"{name}: {result.uncertain} uncertain text/addressee split"
+                     f"{'s' if result.uncertain != 1 else ''}: check them with 'dhr convert "
+                     f"{name}'")
+    catalogue.close()
+    return summary
 
 
-def _with_progress(items: list, quiet: bool):
-    """The items, with a progress bar on stderr when there are many and stderr is a terminal."""
-    if quiet or len(items) <= 3 or not sys.stderr.isatty():
-        return items
-    return click.progressbar(items, label="importing", file=sys.stderr)
+def _counts(summary) -> str:
+    total = summary.total
+    return (f"{summary.failed} failed, {len(summary.skipped)} skipped; reviews: {total.added} "
+            f"added, {total.updated} updated, {total.unchanged} unchanged; recommendations: "
+            f"{total.recommendations}")
 
 
 @cli.command(name="import")
@@ -123,8 +74,11 @@ def _with_progress(items: list, quiet: bool):
 @click.option("-q", "--quiet", is_flag=True, help="No warnings, progress or summary on stderr.")
 @click.option("--dry-run", is_flag=True,
               help="Read and check everything and report what would change; write nothing.")
+@click.option("--replace", is_flag=True,
+              help="Let a review without an id replace most of the recommendations of the "
+                   "review it matches (by default that is refused as likely another review).")
 @db_option
-def import_(files, quiet, dry_run, where):
+def import_(files, quiet, dry_run, replace, where):
     """Import review files and library pages into the catalogue.
 
     Reads review files (YAML, JSON or JSON lines, CSV or TSV as dhr writes them) and DHR
@@ -132,7 +86,9 @@ def import_(files, quiet, dry_run, where):
     file below it; - reads standard input. Each file is imported whole, in one transaction,
     or not at all: a file with any invalid review is rejected with one line per problem, and
     the other files are still imported. Importing a file again updates its reviews in place
-    and says what changed.
+    and says what changed. A review without an id that would replace most of the
+    recommendations of the review it matches is refused (it is likely another review) unless
+    you say --replace. --dry-run does all of it on a copy in memory and writes nothing.
 
     \b
     Example:
@@ -141,50 +97,13 @@ def import_(files, quiet, dry_run, where):
         dhr import page.txt --dry-run
         cat review.yaml | dhr import -
     """
-    from ..catalogue import ImportResult
-    from ..readers import read
-    from ..records import InputError
-
-    catalogue = where.open(write=True)
-    known, first_words = catalogue.name_index()
-    total, imported, failed, skipped = ImportResult(), 0, 0, []
-    sources = _sources(files, skipped)
-    for name, data, prepared in _prepared(_with_progress(sources, quiet), skipped, catalogue,
-                                          parallel=len(sources) > 2):
-        try:
-            if isinstance(data, InputError):
-                raise data
-            if prepared is not None:
-                raws, catalogue.rules_done = prepared
-                if isinstance(raws, InputError):
-                    raise raws
-            else:
-                raws = read(data, name, known, first_words)
-            result = catalogue.import_file(raws, name, dry_run)
-        except InputError as error:
-            failed += 1
-            for line in error.problems:
-                _say(line)
-            continue
-        imported += 1
-        total.add(result)
-        total.agencies |= result.agencies
-        if not quiet:
-            for line in result.warnings + [f"{name}: {change}" for change in result.changes]:
-                _say(line)
-            if result.uncertain:
-                _say(f"{name}: {result.uncertain} uncertain text/addressee split"
-                     f"{'s' if result.uncertain != 1 else ''}: check them with 'dhr convert "
-                     f"{name}'")
-    if total.agencies and not dry_run:
-        catalogue.settle_names(total.agencies)
-    catalogue.close()
-    if not quiet or failed:
+    catalogue = where.open(write=not dry_run, scratch=dry_run)
+    summary = _run(catalogue, files, quiet, replace)
+    if not quiet or summary.failed:
         verb = "would be imported (dry run: nothing written)" if dry_run else "imported"
-        _say(f"dhr: {imported} file{'s' if imported != 1 else ''} {verb}, {failed} failed, "
-             f"{len(skipped)} skipped; reviews: {total.added} added, {total.updated} updated, "
-             f"{total.unchanged} unchanged; recommendations: {total.recommendations}")
-    if failed:
+        _say(f"dhr: {summary.imported} file{'s' if summary.imported != 1 else ''} {verb}, "
+             + _counts(summary))
+    if summary.failed:
         sys.exit(1)
 
 
@@ -193,54 +112,26 @@ def import_(files, quiet, dry_run, where):
 @click.option("-q", "--quiet", is_flag=True, help="Only the problems, no summary.")
 @db_option
 def validate(files, quiet, where):
-    """Check review files and pages without a catalogue: exit 1 on any problem.
+    """Check review files and pages as an import would: exit 1 on any problem.
 
-    Everything import checks is checked - the fields, dates, numbers, themes against the
-    taxonomy, a page's stated count - and nothing is written anywhere.
+    Runs the very import that 'dhr import --dry-run' runs - fields, dates, numbers, themes
+    against the taxonomy, a page's stated count, a review twice, a review that would replace
+    another - on an empty catalogue in memory, or on a copy in memory of the catalogue you name
+    with --db (or $DHR_DB), so that the checks that depend on it run too. Nothing is written
+    anywhere.
 
     \b
     Example:
         dhr validate reviews/
         dhr validate page.txt review.yaml
+        dhr validate --db dhr.db new-review.yaml
     """
-    from .. import agencies, themes
-    from ..readers import read
-    from ..records import InputError, build_review
-
-    registry = agencies.load(where.aliases_path())
-    taxonomy = themes.load(where.taxonomy_path())
-    known, first_words = agencies.name_index(registry.names())
-    skipped: list = []
-    bad = good = reviews = recommendations = 0
-    for name, data in _inputs(files, skipped):
-        problems: list[str] = []
-        try:
-            if isinstance(data, InputError):
-                raise data
-            for raw in read(data, name, known, first_words):
-                review, found, warnings = build_review(raw, name)
-                problems.extend(found)
-                if not quiet:
-                    for line in warnings + [f"{name}: warning: {n}" for r, n in raw.notes if r is None]:
-                        _say(line)
-                for index, rec in enumerate(review.recommendations if review else []):
-                    for theme in rec.themes or []:
-                        if theme not in taxonomy.themes:
-                            problems.append(f"{name}:{raw.line('recommendations', index, 'themes')}: "
-                                            f"recommendation {index + 1}: no theme {theme!r}")
-                if review:
-                    reviews += 1
-                    recommendations += len(review.recommendations)
-        except InputError as error:
-            problems.extend(error.problems)
-        for line in problems:
-            _say(line)
-        bad += bool(problems)
-        good += not problems
+    catalogue = where.open(scratch=True, empty=where.db is None)
+    summary = _run(catalogue, files, quiet)
     if not quiet:
-        _say(f"dhr: {good} file{'s' if good != 1 else ''} valid, {bad} with problems, "
-             f"{len(skipped)} skipped; {reviews} reviews, {recommendations} recommendations")
-    if bad:
+        valid = summary.imported
+        _say(f"dhr: {valid} file{'s' if valid != 1 else ''} valid, " + _counts(summary))
+    if summary.failed:
         sys.exit(1)
 
 
@@ -262,6 +153,7 @@ def convert(pages, folder, where):
         dhr convert page.txt > norfolk.yaml
         dhr convert pages/ -o reviews/
     """
+    from .. import importing
     from ..readers import read
     from ..readers.yaml_reader import dump
     from ..records import InputError, build_review
@@ -271,7 +163,10 @@ def convert(pages, folder, where):
     skipped: list = []
     failed = written = 0
     documents = []
-    for name, data in _inputs(pages, skipped):
+    for source in importing.find_sources(pages, skipped):
+        name, data = source.name, importing.load(source, skipped)
+        if data is None:
+            continue
         try:
             if isinstance(data, InputError):
                 raise data

@@ -1,0 +1,167 @@
+"""The import service: find the sources, read them, check them and write them, one file at a time.
+
+One path serves `dhr import`, `dhr import --dry-run` and `dhr validate`: a dry run and a
+validation run the very same import against a copy in memory of the catalogue (or an empty one),
+so that what they report is what the import would do, and nothing is written anywhere.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalogue import Catalogue, ImportResult
+from .records import InputError
+
+
+@dataclass
+class Source:
+    """One input named or found: a file, "-" for standard input, or an error for a name that
+    gives nothing to read (a pattern that matches nothing, an empty folder)."""
+
+    name: str
+    path: Path | str | None
+    in_folder: bool = False
+    error: InputError | None = None
+
+
+@dataclass
+class Outcome:
+    """What became of one input: its result, or the problems that stopped it."""
+
+    name: str
+    result: ImportResult | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    """The whole command's figures."""
+
+    total: ImportResult = field(default_factory=ImportResult)
+    imported: int = 0
+    failed: int = 0
+    skipped: list = field(default_factory=list)  # files in folders that are not review files
+
+
+def find_sources(names, skipped: list) -> list[Source]:
+    """The inputs named - files, folders (every supported file below them), globs and - for
+    standard input - without reading any of them yet."""
+    from .readers import SUPPORTED
+
+    found: list[Source] = []
+    for name in names:
+        if name == "-":
+            found.append(Source("<stdin>", "-"))
+            continue
+        path = Path(name)
+        if not path.exists() and any(c in name for c in "*?["):
+            matches = sorted(glob.glob(name, recursive=True))
+            if not matches:
+                found.append(Source(name, None, error=InputError(
+                    [f"{name}: no files match this pattern"])))
+            found.extend(find_sources(matches, skipped))
+            continue
+        if path.is_dir():
+            files = []
+            for root, dirs, names_here in os.walk(path):  # does not follow links to folders
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for file in sorted(names_here):
+                    full = Path(root) / file
+                    if not file.startswith("."):
+                        (files if full.suffix.lower() in SUPPORTED else skipped).append(full)
+            if not files:
+                found.append(Source(name, None, error=InputError(
+                    [f"{name}: no review files in this folder (it reads {', '.join(SUPPORTED)})"])))
+            found.extend(Source(str(file), file, in_folder=True) for file in files)
+        else:
+            found.append(Source(name, path))
+    return found
+
+
+def load(source: Source, skipped: list):
+    """The bytes of one source, an InputError, or None for a folder's file that is not a
+    review file or page (counted in `skipped`)."""
+    from .readers import wanted
+
+    if source.error is not None:
+        return source.error
+    if source.path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        data = source.path.read_bytes()
+    except OSError as error:
+        return InputError([f"{source.name}: cannot read this file ({error.strerror or error})"])
+    if source.in_folder and not wanted(data, source.name):
+        skipped.append(source.path)
+        return None
+    return data
+
+
+def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue):
+    """(name, bytes or InputError, prepared or None) for each source, in order. With more than
+    two sources and more than one core, a second process reads and classifies the next file
+    while the caller imports this one (prepared: what pipeline.prepare returns); one file is
+    read ahead at most, so memory stays bounded."""
+    if len(sources) <= 2 or (os.cpu_count() or 1) < 2:
+        for source in sources:
+            data = load(source, skipped)
+            if data is not None:
+                yield source.name, data, None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from . import pipeline
+
+    with ProcessPoolExecutor(1, initializer=pipeline.start,
+                             initargs=(catalogue.known_names(), catalogue.taxonomy_path)) as pool:
+        waiting = None
+        for source in sources:
+            data = load(source, skipped)
+            if data is None:
+                continue
+            job = (source.name, data, pool.submit(pipeline.prepare, data, source.name)
+                   if isinstance(data, bytes) else None)
+            if waiting is not None:
+                yield waiting[0], waiting[1], waiting[2].result() if waiting[2] else None
+            waiting = job
+        if waiting is not None:
+            yield waiting[0], waiting[1], waiting[2].result() if waiting[2] else None
+
+
+def import_sources(catalogue: Catalogue, sources: list[Source], summary: Summary,
+                   replace: bool = False,
+                   step: Callable[[], None] | None = None) -> Iterator[Outcome]:
+    """Import each source in its own transaction, yielding what became of it; `summary`
+    gathers the figures. A file with any problem is left out whole and the others go on.
+    `step` is called once per source read (for a progress bar)."""
+    from .readers import read
+
+    known, first_words = catalogue.name_index()
+    for name, data, prepared in _prepared(sources, summary.skipped, catalogue):
+        if step is not None:
+            step()
+        try:
+            if isinstance(data, InputError):
+                raise data
+            if prepared is not None:
+                raws, catalogue.rules_done = prepared
+                if isinstance(raws, InputError):
+                    raise raws
+            else:
+                raws = read(data, name, known, first_words)
+            result = catalogue.import_file(raws, name, replace)
+        except InputError as error:
+            summary.failed += 1
+            yield Outcome(name, problems=error.problems)
+            continue
+        summary.imported += 1
+        summary.total.add(result)
+        summary.total.agencies |= result.agencies
+        yield Outcome(name, result=result)
+    if summary.total.agencies:
+        catalogue.settle_names(summary.total.agencies)
