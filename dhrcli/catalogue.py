@@ -571,6 +571,18 @@ class Catalogue(Queries):
             count = self.db.execute(sql).fetchone()[0]
             if count:
                 found.append(f"{count} {what}")
+        wrong = self.db.execute("SELECT ra.written, a.key, a.name, count(*) FROM "
+                                "recommendation_agencies ra JOIN agencies a ON a.id = ra.agency "
+                                "GROUP BY ra.written, a.key ORDER BY ra.written, a.key").fetchall()
+        wrong = [(written, name, key, count) for written, key, name, count in wrong
+                 if self.registry.resolve(written).key != key]
+        if wrong:
+            count = sum(c for *_, c in wrong)
+            examples = "; ".join(f"{written!r} linked to {name!r} (key {key!r})"
+                                 for written, name, key, _ in wrong[:3])
+            found.append(f"{count} addressee link{'s' if count != 1 else ''} to an agency their "
+                         f"written name is not ({examples}{' ...' if len(wrong) > 3 else ''}); "
+                         f"dhr check --repair links them again")
         unknown = [row[0] for row in self.db.execute(
             "SELECT DISTINCT theme FROM recommendation_themes ORDER BY 1")
             if row[0] not in self.taxonomy.themes]
