@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 
 from ..records import InputError, Raw
-from .split import split
+from .split import page_evidence, split
 
 FLAT_START = re.compile(r"^#\s*Recommendations?\s+Addressed\s+to\s*$", re.I)
 TABLE_START = re.compile(r"^\|\s*#\s*\|\s*Recommendations?\s*\|", re.I)
@@ -123,6 +123,9 @@ def read(text: str, where: str, known: Callable[[str], bool] | None = None,
     raw = Raw(data, {(): 1, **lines_of})
     recs: list[dict] = []
     table = bool(TABLE_START.match(lines[start]))
+    evidence = None if table else page_evidence(
+        [m.group("rest") for line in lines[start + 1:] for m in [NUMBER.match(line)] if m],
+        data.get("csp"))
     for index in range(start + 1, len(lines)):
         line = lines[index]
         if not line or FOOTER.match(line):
@@ -133,8 +136,12 @@ def read(text: str, where: str, known: Callable[[str], bool] | None = None,
             rec = _table_row(line)
             if rec is None:
                 continue
+            if not line.endswith("|"):
+                raw.uncertain += 1
+                raw.notes.append((len(recs), "the table row is cut short (no closing '|'): its "
+                                             "text may be incomplete and its addressee lost"))
         else:
-            rec = _flat_row(line, raw, len(recs), known, first_words, where, index + 1)
+            rec = _flat_row(line, raw, len(recs), known, first_words, evidence)
         if rec is None:
             raw.notes.append((None, f"line {index + 1} is not a recommendation: {line[:60]!r}"))
             continue
@@ -220,11 +227,11 @@ def _table_row(line: str) -> dict | None:
     return {"number": cells[0], "text": cells[1], "to": [c for c in cells[2:] if c]}
 
 
-def _flat_row(line, raw, index, known, first_words, where, line_number) -> dict | None:
+def _flat_row(line, raw, index, known, first_words, evidence) -> dict | None:
     match = NUMBER.match(line)
     if not match:
         return None
-    result = split(match.group("rest"), known, first_words)
+    result = split(match.group("rest"), known, first_words, evidence)
     if result.confidence < 0.7:
         raw.uncertain += 1
         raw.notes.append((index, f"is the split right? the text ends {result.text[-40:]!r} and "

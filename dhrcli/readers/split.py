@@ -6,13 +6,19 @@ name and scores it: a name dhr already knows (the registry, the catalogue) wins 
 otherwise the shape of names (capitalised words, an ending such as Police, Council, Trust, ICB,
 an abbreviation) and the shape of sentence endings (a full stop, a bracket, a lower-case word
 before the name) decide, and the split says how sure it is.
+
+The page is evidence too (`Evidence`): a name written after a ` | ` on any row, or ending two
+rows where a text plainly ends before it, is a name seen whole; names a text mentions ("That
+Thurrock CSP reviews ...") and the CSP's own place make a candidate likelier. Addressees that
+are phrases rather than bodies ("All practitioners with access to ...", "GP surgery") are found
+by their head word.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_NAME_WORDS = 16
 CONNECTORS = {"and", "of", "the", "for", "&", "in", "on", "upon", "at", "with", "de", "to"}
@@ -68,6 +74,12 @@ def _name_like(word: str) -> bool:
     return bare[0].isupper() or bare[0].isdigit() or bare[0] in "‘“"
 
 
+def _bracket_abbreviation(word: str) -> bool:
+    """"(SNEE)", "(BTUH)": an abbreviation in brackets, which may stand inside a name."""
+    return len(word) > 3 and word[0] == "(" and word.rstrip(",")[-1] == ")" \
+        and _ACRONYM.match(word.strip("(),")) is not None
+
+
 def _name_run(words: list[str]) -> int:
     """How many trailing words could belong to one organisation name (a trailing bracket
     group, such as "(East of England)" or "(GMP)", counts as part of it)."""
@@ -80,51 +92,171 @@ def _name_run(words: list[str]) -> int:
             i = j
     while i > 0 and len(words) - i < MAX_NAME_WORDS:
         word = words[i - 1]
-        if word.endswith(")") or word.endswith((".", ";", ":")) or not _name_like(word):
+        inside = _bracket_abbreviation(word) and i < len(words)
+        if not inside and (word.endswith(")") or word.endswith((".", ";", ":"))
+                           or not _name_like(word)):
             break
         if _bare(word).isdigit() and i - 1 > 0 and not _name_like(words[i - 2]):
             break  # "... by 2024" : a number does not start a name
         i -= 1
-    while i < len(words) and _bare(words[i]).lower() in CONNECTORS:
-        i += 1  # a name does not start with "and", "of", ...
+    while i < len(words) and _bare(words[i]).lower() in CONNECTORS and words[i] != "The":
+        i += 1  # a name does not start with "and", "of", ... (but may with "The")
     return len(words) - i
 
 
+def _same(a: str, b: str) -> bool:
+    """Two words written alike (case counts; straight and curly apostrophes do not)."""
+    return a.replace("’", "'") == b.replace("’", "'")
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.replace("’", "'").replace("‘", "'").split()).casefold().strip(" ,.;:")
+
+
+PHRASE_HEADS = {  # words that begin an addressee which is a phrase, not a body's name
+    "all", "agencies", "commissioners", "community", "primary", "gp", "gps", "every", "each",
+    "partner", "partners", "professionals", "practitioners", "frontline", "statutory",
+    "relevant", "schools", "employers", "organisations", "services", "managers", "hospitals",
+    "pharmacies", "dentists", "any", "those", "local", "safeguarding", "health",
+}
+TEXT_BEFORE_PHRASE = CONNECTORS | {"a", "an", "their", "its", "his", "her", "our", "this",
+                                   "that", "these", "by", "from", "or", "into", "onto", "as"}
+
+
+@dataclass
+class Evidence:
+    """What one page says about its names (folded): `names` seen whole, `mentions` written
+    inside texts, and `places`, the words of the CSP's name."""
+
+    names: set[str] = field(default_factory=set)
+    mentions: set[str] = field(default_factory=set)
+    places: set[str] = field(default_factory=set)
+
+
+def page_evidence(lines: list[str], csp: str | None) -> Evidence:
+    """The evidence of a page from its rows (`TEXT ADDRESSEE[ | ADDRESSEE...]`, numbers off)."""
+    evidence = Evidence(places={_fold(_bare(w)) for w in (csp or "").split()
+                                if _bare(w)[:1].isupper()} - GENERIC_WORDS - {"safer", "safe"})
+    heads = []
+    for line in lines:
+        parts = [p.strip() for p in line.split(" | ")]
+        evidence.names.update(_fold(p) for p in parts[1:] if p)
+        heads.append(parts[0].split())
+    # Names inside texts: runs of capitalised words that a lower-case word follows.
+    for words in heads:
+        i = 0
+        while i < len(words):
+            if _bare(words[i])[:1].isupper() and _bare(words[i]).lower() not in CONNECTORS:
+                j = i
+                while j + 1 < len(words) and _name_like(words[j + 1]) \
+                        and not words[j].endswith((",", ".", ";", ":")):
+                    j += 1
+                if j + 1 < len(words):  # a run at the very end is text and addressee together
+                    run = words[i:j + 1]
+                    while run and _bare(run[-1]).lower() in CONNECTORS:
+                        run = run[:-1]
+                    for start in range(len(run)):
+                        evidence.mentions.add(_fold(" ".join(run[start:])))
+                i = j + 1
+            else:
+                i += 1
+    # Tails two rows share, where at least one of them plainly ends its text before the tail.
+    ends: dict[str, list[bool]] = {}
+    for a in range(len(heads)):
+        for b in range(a + 1, len(heads)):
+            x, y = heads[a], heads[b]
+            n = 0
+            while n < min(len(x), len(y)) - 1 and _same(x[-1 - n], y[-1 - n]):
+                n += 1
+            while n and not _name_like(x[-n]):
+                n -= 1
+            if n and _bare(x[-n]).lower() not in CONNECTORS and not x[-n].startswith("("):
+                tail = _fold(" ".join(x[-n:]))
+                ends.setdefault(tail, []).extend(
+                    [not _name_like(x[-n - 1]) or x[-n - 1].endswith((".", ")", ";", ":", "?")),
+                     not _name_like(y[-n - 1]) or y[-n - 1].endswith((".", ")", ";", ":", "?"))])
+    evidence.names.update(tail for tail, plain in ends.items() if any(plain))
+    return evidence
+
+
+def _phrase_start(words: list[str]) -> int | None:
+    """Where an addressee that is a phrase begins ("All practitioners with access to the shared
+    care record", "GP surgery", "Commissioners of domestic abuse services"), or None: a head word
+    that is capitalised though no sentence begins there, then no capitalised word but after a
+    preposition ("Community pharmacies in Leicester")."""
+    for i in range(len(words) - 1, 0, -1):
+        word = _bare(words[i])
+        if words[i].endswith((".", ";", ":", ",", ")")) and i != len(words) - 1:
+            return None
+        if word[:1].isupper() and word.lower() in PHRASE_HEADS:
+            rest = words[i + 1:]
+            if not rest or not all(_bare(w)[:1].islower() or _bare(w)[:1].isdigit()
+                                   or (k and _bare(rest[k - 1]).lower() in CONNECTORS)
+                                   for k, w in enumerate(rest)):
+                return None
+            if _bare(words[i - 1]).lower() in TEXT_BEFORE_PHRASE and not words[i - 1].endswith("."):
+                return None
+            return i
+        if word[:1].isupper() and not (i > 0 and _bare(words[i - 1]).lower() in CONNECTORS):
+            return None
+    return None
+
+
 def split(line: str, known: Callable[[str], bool] | None = None,
-          first_words: set[str] | None = None) -> Split:
+          first_words: set[str] | None = None, page: Evidence | None = None) -> Split:
     """Split `TEXT ADDRESSEE[ | ADDRESSEE...]` (the number already taken off)."""
     parts = [p.strip() for p in line.split(" | ")]
     head, others = parts[0], [p for p in parts[1:] if p]
     words = head.split()
     first_words = first_words or set()
+    page = page or Evidence()
+    known = known or (lambda name: False)
     if len(words) < 2:
         return Split(head, others, 0.3, "too short to hold both text and an addressee")
 
     run = min(_name_run(words), len(words) - 1)
 
-    # 1. A name dhr knows, the longest that fits - unless it is a generic one ("Community
+    def found(k: int, confidence: float, why: str) -> Split:
+        return Split(" ".join(words[:-k]), [" ".join(words[-k:])] + others, confidence, why)
+
+    # 1. A name seen whole on this page, the longest that fits.
+    for k in range(min(MAX_NAME_WORDS, len(words) - 1), 0, -1):
+        if _fold(" ".join(words[-k:])) in page.names:
+            return found(k, 0.95, "a name seen whole on this page")
+
+    # 2. A name dhr knows, the longest that fits - unless it is a generic one ("Community
     # Safety Partnership", "Women's Aid") that the words before it make particular.
     least = 1
-    if known is not None:
+    if True:
         for k in range(min(MAX_NAME_WORDS, len(words) - 1), 0, -1):
             name = " ".join(words[-k:])
-            if known(name):
+            if known(name) or (k > 1 and words[-1].endswith(")") and words[-1].startswith("(")
+                               and not words[-k].startswith("(")
+                               and known(" ".join(words[-k:-1]))):
                 generic = all(_bare(w).lower().replace("’", "").replace("'", "") in GENERIC_WORDS
                               for w in words[-k:])
                 if not generic or run <= k or not _name_like(words[-k - 1]):
-                    return Split(" ".join(words[:-k]), [name] + others, 1.0, "a known agency")
+                    return found(_extended(words, k, known), 1.0, "a known agency")
                 least = k
                 break
 
-    # 2. The shape of names and of sentence endings.
-    if run == 0:
+    # 3. The shape of names and of sentence endings, and phrases.
+    phrase = _phrase_start(words)
+    if run == 0 and phrase is None:
         return Split(head, others, 0.3, "no words at the end look like a name")
     scored = []
+    if phrase is not None:
+        before = words[phrase - 1]
+        scored.append((4 + (before.endswith((".", ")", "’", "'", '"', "”")) or _bare(before).isdigit()
+                            or _ACRONYM.match(_bare(before)) is not None),
+                       len(words) - phrase))
     for k in range(least, run + 1):
         name_words, before = words[-k:], words[-k - 1]
         first, last = _bare(name_words[0]), _bare(name_words[-1])
-        if first.lower() in CONNECTORS or first[:1].isdigit():
-            continue  # "of Justice", "7.14 Safe Durham Partnership" are not names
+        if (first.lower() in CONNECTORS and name_words[0] != "The") or first[:1].isdigit() \
+                or (name_words[0].startswith("(") and k < len(words) - 1
+                    and not words[-k - 1].endswith((".", ";", ":"))):
+            continue  # "of Justice", "7.14 Safe ...", "Service | (West Midlands)" are not names
         score = 0.0
         if _bare(before).lower() in CONNECTORS and before[-1:].isalpha():
             score -= 2  # "Ministry of | Justice": a name does not end its text on "of"
@@ -149,6 +281,14 @@ def split(line: str, known: Callable[[str], bool] | None = None,
         inner = [_bare(w).lower() for w in name_words[:-1]]
         if any(w in ORG_ENDINGS for w in inner[:1]) and k > 2:
             score -= 1  # "Team Leeds City Council": an ending word first is text, not a name
+        if k == 1 and last.lower() in ORG_ENDINGS and not _ACRONYM.match(last):
+            score -= 2  # "Housing | Association": a kind of body alone is not a name
+        if k > 2 and any(known(" ".join(name_words[:j])) for j in range(2, k)):
+            score += 2  # "Lancashire County Council Children's Social Care"
+        if _fold(" ".join(name_words)) in page.mentions:
+            score += 2  # a text on this page names it
+        if _fold(first) in page.places:
+            score += 1  # "Thurrock CSP" on Thurrock's page
         scored.append((score, k))
     if not scored:
         return Split(head, others, 0.3, "no words at the end look like a name")
@@ -159,4 +299,20 @@ def split(line: str, known: Callable[[str], bool] | None = None,
         else 0.5
     why = "the shape of the name and the end of the text" if confidence >= 0.7 else \
         "uncertain: several places could end the text"
-    return Split(" ".join(words[:-best_k]), [" ".join(words[-best_k:])] + others, confidence, why)
+    return found(best_k, confidence, why)
+
+
+def _extended(words: list[str], k: int, known: Callable[[str], bool]) -> int:
+    """A known name made longer by what plainly belongs to it: "NHS" or "The" before it, or a
+    known body and a comma ("Kent County Council, | Adult Social Care")."""
+    while k < len(words) - 1:
+        before = words[-k - 1]
+        if before in ("NHS", "The", "HM"):
+            k += 1
+            continue
+        if before.endswith(","):
+            for j in range(min(MAX_NAME_WORDS - k, len(words) - k - 1), 0, -1):
+                if known(" ".join(words[-k - j:-k]).rstrip(",")):
+                    return k + j
+        break
+    return k
