@@ -138,21 +138,41 @@ def test_the_source_url_gives_the_id():
     assert json.loads(run("reviews", "--json").stdout)[0]["review_id"] == "644be64c-manchester"
 
 
+def _odd_page(tmp_path):
+    """The Leeds page with one more row whose text ends in capitalised words that could be
+    the start of its addressee's name."""
+    text = PAGES.joinpath("leeds_2022.txt").read_text(encoding="utf-8").replace(
+        "Extracted: 14 recs", "Extracted: 15 recs")
+    text = text.replace("\n9 ", "\n15 That staff complete the Safe and Together Model Riverside Project\n9 ", 1)
+    return write(tmp_path / "odd.txt", text)
+
+
 def test_convert_marks_uncertain_splits(tmp_path):
-    page = tmp_path / "odd.txt"
-    page.write_text(PAGES.joinpath("leeds_2022.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    result = run("convert", page)
+    result = run("convert", _odd_page(tmp_path))
     assert result.exit_code == 0, result.stderr
     text = result.stdout
-    assert text.count("# check:") >= 1
+    checks = [line for line in text.splitlines() if line.lstrip().startswith("# check:")]
+    assert len(checks) == 1 and "the Safe and Together' and the addressee is 'Model Riverside " \
+                                "Project'" in checks[0]
     data = yaml.safe_load(text)
-    assert data["csp"] and len(data["recommendations"]) == 14
+    assert data["csp"] and len(data["recommendations"]) == 15
 
 
-def test_import_says_how_many_splits_were_uncertain():
-    result = run("import", PAGES / "leeds_2022.txt")
+def test_import_says_how_many_splits_were_uncertain(tmp_path):
+    result = run("import", _odd_page(tmp_path))
     assert result.exit_code == 0
-    assert "uncertain text/addressee split" in result.stderr
+    assert "odd.txt: 1 uncertain text/addressee split: check them with 'dhr convert" in result.stderr
+
+
+def test_a_cut_short_table_row_is_flagged(tmp_path):
+    page = write(tmp_path / "cut.md", "Source · Domestic Homicide Review\n\nA review\n\nCSP: A\n\n"
+                 "| # | Recommendation | Addressed to |\n|---|---|---|\n| 1 | Train staff | Home Office |\n"
+                 "| 2 | Share the learn\n")
+    result = run("convert", page)
+    assert result.exit_code == 0
+    assert "# check: the table row is cut short (no closing '|')" in result.stdout
+    imported = run("import", page)
+    assert "cut.md: 1 uncertain text/addressee split" in imported.stderr
 
 
 JSON_ONE = {"csp": "Safer Leeds", "published": "2021-03", "recommendations": [

@@ -119,6 +119,8 @@ PHRASE_HEADS = {  # words that begin an addressee which is a phrase, not a body'
     "relevant", "schools", "employers", "organisations", "services", "managers", "hospitals",
     "pharmacies", "dentists", "any", "those", "local", "safeguarding", "health",
 }
+BINDS_FORWARD = {"East", "West", "North", "South", "Greater", "Royal", "NHS", "HM", "The",
+                 "North-East", "North-West", "South-East", "South-West", "Mid"}
 TEXT_BEFORE_PHRASE = CONNECTORS | {"a", "an", "their", "its", "his", "her", "our", "this",
                                    "that", "these", "by", "from", "or", "into", "onto", "as"}
 
@@ -281,6 +283,8 @@ def split(line: str, known: Callable[[str], bool] | None = None,
         inner = [_bare(w).lower() for w in name_words[:-1]]
         if any(w in ORG_ENDINGS for w in inner[:1]) and k > 2:
             score -= 1  # "Team Leeds City Council": an ending word first is text, not a name
+        if before in BINDS_FORWARD:
+            score -= 3  # "East | Suffolk and North Essex ...": the word before belongs to the name
         if k == 1 and last.lower() in ORG_ENDINGS and not _ACRONYM.match(last):
             score -= 2  # "Housing | Association": a kind of body alone is not a name
         if k > 2 and any(known(" ".join(name_words[:j])) for j in range(2, k)):
@@ -297,6 +301,9 @@ def split(line: str, known: Callable[[str], bool] | None = None,
     margin = best_score - runner_up
     confidence = 0.9 if best_score >= 5 and margin >= 2 else 0.75 if margin >= 1 and best_score >= 4 \
         else 0.5
+    if confidence < 0.9 and best_k < len(words) and _name_like(words[-best_k - 1]) \
+            and not words[-best_k - 1].endswith((".", ")", ";", ":", "?")):
+        confidence = 0.6  # the text ends in a capitalised word too: a person should look
     why = "the shape of the name and the end of the text" if confidence >= 0.7 else \
         "uncertain: several places could end the text"
     return found(best_k, confidence, why)
