@@ -61,3 +61,14 @@ def snapshot(path):
 def write(path, text):
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def keyed(recs):
+    """Recommendations by (number, which of those with that number): how page tests match
+    what was read with what was expected."""
+    seen, out = {}, {}
+    for rec in recs:
+        number = str(rec["number"])
+        seen[number] = seen.get(number, 0) + 1
+        out[number, seen[number]] = rec
+    return out

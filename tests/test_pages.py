@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import NORFOLK, ROOT, numbers, run, snapshot, write
+from conftest import NORFOLK, ROOT, keyed, numbers, run, snapshot, write
 from dhrcli.agencies import load, name_index
 from dhrcli.readers import read
 from dhrcli.records import build_review
@@ -81,15 +81,6 @@ def _pages():
         yield page, yaml.safe_load(expected.read_text(encoding="utf-8"))
 
 
-def _keyed(recs):
-    seen, out = {}, {}
-    for rec in recs:
-        number = str(rec["number"])
-        seen[number] = seen.get(number, 0) + 1
-        out[number, seen[number]] = rec
-    return out
-
-
 def test_pages_written_for_the_tests():
     """At least 10 pages in both layouts with their quirks; the header is read right, and at
     least 97% of text/addressee boundaries are exactly right (the figure is printed)."""
@@ -106,8 +97,8 @@ def test_pages_written_for_the_tests():
         assert review.source_url == truth.get("source_url"), page.name
         stated_note = any("the page says it lists" in note for _, note in raw.notes)
         assert stated_note == (truth["stated"] is not None and truth["stated"] != len(truth["recommendations"]))
-        got = _keyed(raw.data["recommendations"])
-        want = _keyed(truth["recommendations"])
+        got = keyed(raw.data["recommendations"])
+        want = keyed(truth["recommendations"])
         assert got.keys() == want.keys(), page.name
         for key, rec in want.items():
             total += 1

@@ -15,19 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import keyed
 from dhrcli.agencies import load, name_index
 from dhrcli.readers import read
 
 SETS = Path(__file__).resolve().parent / "data" / "split_pages"
-
-
-def _keyed(recs):
-    seen, out = {}, {}
-    for rec in recs:
-        number = str(rec["number"])
-        seen[number] = seen.get(number, 0) + 1
-        out[number, seen[number]] = rec
-    return out
 
 
 def measure(folder: Path, show: bool = False) -> dict:
@@ -42,10 +34,10 @@ def measure(folder: Path, show: bool = False) -> dict:
         raw = next(read(page.read_bytes(), page.name, known, first_words))
         flagged = {index for index, note in raw.notes if index is not None}
         got = raw.data["recommendations"]
-        order = {key: i for i, key in enumerate(_keyed(got))}
-        got = _keyed(got)
+        order = {key: i for i, key in enumerate(keyed(got))}
+        got = keyed(got)
         counts["pages"] += 1
-        for key, want in _keyed(truth["recommendations"]).items():
+        for key, want in keyed(truth["recommendations"]).items():
             counts["total"] += 1
             if want["to"] and registry.resolve(want["to"][0]).matched not in ("registry", "user"):
                 counts["unknown_first"] += 1

@@ -62,9 +62,9 @@ def _run(catalogue, files, quiet: bool, replace: bool = False):
     return summary
 
 
-def _counts(summary) -> str:
+def _counts(summary, failed: str = "failed") -> str:
     total = summary.total
-    return (f"{summary.failed} failed, {len(summary.skipped)} skipped; reviews: {total.added} "
+    return (f"{summary.failed} {failed}, {len(summary.skipped)} skipped; reviews: {total.added} "
             f"added, {total.updated} updated, {total.unchanged} unchanged; recommendations: "
             f"{total.recommendations}")
 
@@ -130,7 +130,8 @@ def validate(files, quiet, where):
     summary = _run(catalogue, files, quiet)
     if not quiet:
         valid = summary.imported
-        _say(f"dhr: {valid} file{'s' if valid != 1 else ''} valid, " + _counts(summary))
+        _say(f"dhr: {valid} file{'s' if valid != 1 else ''} valid, "
+             + _counts(summary, "with problems"))
     if summary.failed:
         sys.exit(1)
 

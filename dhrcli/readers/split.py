@@ -104,6 +104,11 @@ def _name_run(words: list[str]) -> int:
     return len(words) - i
 
 
+def _generic(word: str) -> bool:
+    """A word that says what kind of body, not which one: Children's, Social, Care, Council."""
+    return _bare(word).lower().replace("’", "").replace("'", "") in GENERIC_WORDS
+
+
 def _same(a: str, b: str) -> bool:
     """Two words written alike (case counts; straight and curly apostrophes do not)."""
     return a.replace("’", "'") == b.replace("’", "'")
@@ -235,8 +240,7 @@ def split(line: str, known: Callable[[str], bool] | None = None,
             if known(name) or (k > 1 and words[-1].endswith(")") and words[-1].startswith("(")
                                and not words[-k].startswith("(")
                                and known(" ".join(words[-k:-1]))):
-                generic = all(_bare(w).lower().replace("’", "").replace("'", "") in GENERIC_WORDS
-                              for w in words[-k:])
+                generic = all(_generic(w) for w in words[-k:])
                 if not generic or run <= k or not _name_like(words[-k - 1]):
                     return found(_extended(words, k, known), 1.0, "a known agency")
                 least = k
@@ -277,9 +281,12 @@ def split(line: str, known: Callable[[str], bool] | None = None,
             score -= 3
         if any(_YEAR.match(w) for w in name_words):
             score -= 3
+        department = k > 1 and all(_generic(w) for w in name_words[1:])
         if k > 1 and _ACRONYM.match(first) and first.lower() not in NAME_STARTERS \
                 and first.lower() not in first_words and not _ACRONYM.match(_bare(name_words[1])):
-            score -= 3  # "... accreditation by DAHA | Karbon Homes": an abbreviation ends the text
+            # "... accreditation by DAHA | Karbon Homes": an abbreviation ends the text; but a
+            # kind of department needs a body before it: "ECC Children's Social Care"
+            score += 1 if department else -3
         inner = [_bare(w).lower() for w in name_words[:-1]]
         if any(w in ORG_ENDINGS for w in inner[:1]) and k > 2:
             score -= 1  # "Team Leeds City Council": an ending word first is text, not a name
@@ -287,8 +294,9 @@ def split(line: str, known: Callable[[str], bool] | None = None,
             score -= 3  # "East | Suffolk and North Essex ...": the word before belongs to the name
         if k == 1 and last.lower() in ORG_ENDINGS and not _ACRONYM.match(last):
             score -= 2  # "Housing | Association": a kind of body alone is not a name
-        if k > 2 and any(known(" ".join(name_words[:j])) for j in range(2, k)):
-            score += 2  # "Lancashire County Council Children's Social Care"
+        if k > 2 and any(known(" ".join(name_words[:j])) and all(_generic(w) for w in name_words[j:])
+                         for j in range(2, k)):
+            score += 3  # a known body, then a department: "Lancashire County Council Children's Social Care"
         if _fold(" ".join(name_words)) in page.mentions:
             score += 2  # a text on this page names it
         if _fold(first) in page.places:
