@@ -312,9 +312,29 @@ def split(line: str, known: Callable[[str], bool] | None = None,
     if confidence < 0.9 and best_k < len(words) and _name_like(words[-best_k - 1]) \
             and not words[-best_k - 1].endswith((".", ")", ";", ":", "?")):
         confidence = 0.6  # the text ends in a capitalised word too: a person should look
+    elif confidence >= 0.7 and best_k < len(words) \
+            and not words[-best_k - 1].endswith((".", ";", ":", "?", "!")) \
+            and _another_start(words[-best_k:], first_words, page):
+        confidence = 0.6
     why = "the shape of the name and the end of the text" if confidence >= 0.7 else \
         "uncertain: several places could end the text"
     return found(best_k, confidence, why)
+
+
+def _another_start(name_words: list[str], first_words: set[str], page: Evidence) -> bool:
+    """Whether a name found by its shape holds, after its first word, a place or a word that
+    begins known names ("Operation Encompass | Lancashire County Council ..."): it may be text
+    and name run together."""
+    first = _bare(name_words[0]).lower()
+    if first in first_words or first in NAME_STARTERS or _fold(first) in page.places:
+        return False
+    for before, word in zip(name_words, name_words[1:]):
+        bare = _bare(word)
+        if bare[:1].isupper() and not _generic(word) and before not in BINDS_FORWARD \
+                and _bare(before).lower() not in CONNECTORS and not _ACRONYM.match(bare) \
+                and (bare.lower() in first_words or _fold(bare) in page.places):
+            return True
+    return False
 
 
 def _extended(words: list[str], k: int, known: Callable[[str], bool]) -> int:
