@@ -121,11 +121,22 @@ def _fold(name: str) -> str:
 PHRASE_HEADS = {  # words that begin an addressee which is a phrase, not a body's name
     "all", "agencies", "commissioners", "community", "primary", "gp", "gps", "every", "each",
     "partner", "partners", "professionals", "practitioners", "frontline", "statutory",
-    "relevant", "schools", "employers", "organisations", "services", "managers", "hospitals",
-    "pharmacies", "dentists", "any", "those", "local", "safeguarding", "health",
+    "relevant", "employers", "organisations", "managers", "pharmacies", "dentists", "any", "those",
 }
-BINDS_FORWARD = {"East", "West", "North", "South", "Greater", "Royal", "NHS", "HM", "The",
+BINDS_FORWARD = {"East", "West", "North", "South", "Greater", "Royal", "NHS", "HM", "The", "County",
                  "North-East", "North-West", "South-East", "South-West", "Mid"}
+MEETINGS = {"marac", "mappa", "mash", "panel"}  # ORG_ENDINGS a phrase may name
+NEVER_LAST = {"of", "and", "the", "&", "de", "a", "an", "its", "their", "our", "his", "her",
+              "to", "in", "at", "across", "within", "from", "into", "by", "between", "throughout",
+              "under", "over", "around", "near", "inside", "outside"}  # no text ends on these
+PREPOSITIONS = CONNECTORS | {"across", "within", "throughout", "from", "by", "into", "about",
+                              "under", "over", "between", "around", "outside", "inside", "near"}
+SUBORDINATE = {"where", "when", "if", "whether", "so", "because", "which", "who", "whose", "while",
+               "unless", "until", "after", "before", "including", "via", "using", "regarding",
+               "such", "than", "ensure", "ensures", "consider", "considers", "review", "reviews",
+               "use", "uses", "adopt", "adopts", "complete", "completes", "refer", "make", "all"}
+FINITE = {"is", "are", "was", "were", "be", "been", "should", "must", "will", "shall", "would",
+          "could", "can", "may", "has", "have", "had", "do", "does", "did"}
 TEXT_BEFORE_PHRASE = CONNECTORS | {"a", "an", "their", "its", "his", "her", "our", "this",
                                    "that", "these", "by", "from", "or", "into", "onto", "as"}
 
@@ -178,35 +189,64 @@ def page_evidence(lines: list[str], csp: str | None) -> Evidence:
             while n and not _name_like(x[-n]):
                 n -= 1
             if n and _bare(x[-n]).lower() not in CONNECTORS and not x[-n].startswith("("):
-                tail = _fold(" ".join(x[-n:]))
-                ends.setdefault(tail, []).extend(
-                    [not _name_like(x[-n - 1]) or x[-n - 1].endswith((".", ")", ";", ":", "?")),
-                     not _name_like(y[-n - 1]) or y[-n - 1].endswith((".", ")", ";", ":", "?"))])
-    evidence.names.update(tail for tail, plain in ends.items() if any(plain))
+                ends.setdefault(_fold(" ".join(x[-n:])), []).extend([x[-n - 1], y[-n - 1]])
+    for tail, befores in ends.items():
+        if len(tail.split()) == 1 and tail in evidence.places:
+            continue  # "... across Gloucestershire" / "Safer Gloucestershire"
+        if any(_bare(b).lower() in PREPOSITIONS and _bare(b)[:1].islower() for b in befores):
+            continue  # "... in Dorset": the tail is the object of a text, at least once
+        if any(b.endswith((".", ")", ";", ":", "?")) or not _name_like(b) for b in befores):
+            evidence.names.add(tail)  # a text plainly ends before it
     return evidence
 
 
-def _phrase_start(words: list[str]) -> int | None:
-    """Where an addressee that is a phrase begins ("All practitioners with access to the shared
-    care record", "GP surgery", "Commissioners of domestic abuse services"), or None: a head word
-    that is capitalised though no sentence begins there, then no capitalised word but after a
-    preposition ("Community pharmacies in Leicester")."""
-    for i in range(len(words) - 1, 0, -1):
-        word = _bare(words[i])
-        if words[i].endswith((".", ";", ":", ",", ")")) and i != len(words) - 1:
-            return None
-        if word[:1].isupper() and word.lower() in PHRASE_HEADS:
-            rest = words[i + 1:]
-            if not rest or not all(_bare(w)[:1].islower() or _bare(w)[:1].isdigit()
-                                   or (k and _bare(rest[k - 1]).lower() in CONNECTORS)
-                                   for k, w in enumerate(rest)):
-                return None
-            if _bare(words[i - 1]).lower() in TEXT_BEFORE_PHRASE and not words[i - 1].endswith("."):
-                return None
-            return i
-        if word[:1].isupper() and not (i > 0 and _bare(words[i - 1]).lower() in CONNECTORS):
-            return None
+def _phrase_start(words: list[str]) -> tuple[int, bool] | None:
+    """Where an addressee that is a phrase begins, and whether its head says it is one (a word
+    such as "All", "Agencies", "Commissioners", or a plural): "All practitioners with access to
+    the shared care record", "GP reception teams across Gloucestershire", "Hairdressers, barbers
+    and beauty salons in West Norfolk". A phrase is a capitalised head that no sentence,
+    preposition or verb of the text leads into, then lower-case words; capitalised words inside
+    it come after a preposition ("in West Norfolk", "attend the Liverpool MARAC"). The last
+    such head wins."""
+    for h in range(len(words) - 2, 0, -1):
+        head, before = _bare(words[h]), words[h - 1]
+        follows = _bare(words[h + 1])
+        if not head[:1].isupper() or not (follows[:1].islower() or (
+                _ACRONYM.match(follows) and h + 2 < len(words) and _bare(words[h + 2])[:1].islower())):
+            continue  # a head, then lower-case words (perhaps after an abbreviation: "All GP practices")
+        if _ACRONYM.match(head) and head.lower() not in PHRASE_HEADS:
+            continue  # "... ensure DASH is completed by officers"
+        if _bare(before).lower() in TEXT_BEFORE_PHRASE | PREPOSITIONS | SUBORDINATE \
+                and not before.endswith((".", ",", ";", ":")):
+            continue  # the capitalised word is an object of the text
+        body = words[h:]
+        if any(w.endswith((".", ";", ":", "?", "!", ")")) for w in body[:-1]):
+            continue  # a sentence ends inside: the phrase would take text with it
+        lower = [_bare(w).lower() for w in body]
+        if any(w in FINITE for w in lower) or len(body) > 14:
+            continue
+        if not all(not _bare(w)[:1].isupper() or _introduced(body, k)
+                   or (k == 1 and _ACRONYM.match(_bare(w)))  # "All GP practices"
+                   for k, w in enumerate(body) if k):
+            continue
+        if body[-1].endswith(")") or any(
+                _bare(w)[:1].isupper() and _bare(w).lower() in ORG_ENDINGS - MEETINGS for w in body[1:]):
+            continue  # "... for Dyfed-Powys Powys Community Safety Partnership": a body's name
+        if _bare(before)[:1].isupper() and not before.endswith((".", ",", ";", ":", ")", "’", "”")) \
+                and head.lower().replace("-", "") not in PHRASE_HEADS and not _ACRONYM.match(_bare(before)):
+            continue  # "Domestic Abuse and Sexual | Violence board": inside a name of the text
+        named = head.lower().replace("-", "") in PHRASE_HEADS or any(
+            w.endswith("s") and not w.endswith("ss") and len(w) > 3 for w in lower[:3])
+        return h, named
     return None
+
+
+def _introduced(body: list[str], k: int) -> bool:
+    """Whether the capitalised word at k belongs to a group a preposition leads into, perhaps
+    with a word between ("in rural Dorset")."""
+    while k > 0 and _bare(body[k - 1])[:1].isupper():
+        k -= 1
+    return any(_bare(w).lower() in PREPOSITIONS for w in body[max(0, k - 2):k])
 
 
 def split(line: str, known: Callable[[str], bool] | None = None,
@@ -228,7 +268,7 @@ def split(line: str, known: Callable[[str], bool] | None = None,
 
     # 1. A name seen whole on this page, the longest that fits.
     for k in range(min(MAX_NAME_WORDS, len(words) - 1), 0, -1):
-        if _fold(" ".join(words[-k:])) in page.names:
+        if _fold(" ".join(words[-k:])) in page.names and _bare(words[-k])[:1].isupper():
             return found(k, 0.95, "a name seen whole on this page")
 
     # 2. A name dhr knows, the longest that fits - unless it is a generic one ("Community
@@ -237,6 +277,8 @@ def split(line: str, known: Callable[[str], bool] | None = None,
     if True:
         for k in range(min(MAX_NAME_WORDS, len(words) - 1), 0, -1):
             name = " ".join(words[-k:])
+            if not _bare(words[-k])[:1].isupper():
+                continue  # "in all partner agencies": a name begins with a capital
             if known(name) or (k > 1 and words[-1].endswith(")") and words[-1].startswith("(")
                                and not words[-k].startswith("(")
                                and known(" ".join(words[-k:-1]))):
@@ -252,10 +294,11 @@ def split(line: str, known: Callable[[str], bool] | None = None,
         return Split(head, others, 0.3, "no words at the end look like a name")
     scored = []
     if phrase is not None:
-        before = words[phrase - 1]
-        scored.append((4 + (before.endswith((".", ")", "’", "'", '"', "”")) or _bare(before).isdigit()
-                            or _ACRONYM.match(_bare(before)) is not None),
-                       len(words) - phrase))
+        before = words[phrase[0] - 1]
+        scored.append((4 + phrase[1] + (before.endswith((".", ")", "’", "'", '"', "”"))
+                                        or _bare(before).isdigit()
+                                        or _ACRONYM.match(_bare(before)) is not None),
+                       len(words) - phrase[0]))
     for k in range(least, run + 1):
         name_words, before = words[-k:], words[-k - 1]
         first, last = _bare(name_words[0]), _bare(name_words[-1])
@@ -264,8 +307,10 @@ def split(line: str, known: Callable[[str], bool] | None = None,
                     and not words[-k - 1].endswith((".", ";", ":"))):
             continue  # "of Justice", "7.14 Safe ...", "Service | (West Midlands)" are not names
         score = 0.0
-        if _bare(before).lower() in CONNECTORS and before[-1:].isalpha():
-            score -= 2  # "Ministry of | Justice": a name does not end its text on "of"
+        if _bare(before).lower() in NEVER_LAST and before[-1:].isalpha():
+            score -= 2  # "Ministry of | Justice": a text does not end on "of"
+        elif _bare(before).lower() in PREPOSITIONS and before[-1:].isalpha():
+            score += 1  # "... they care for | Powys ...", but "... across | Gloucestershire"
         elif before.endswith((".", ")", ";", ":", "”", "’", '"', "?")) or _YEAR.match(before) \
                 or (_bare(before)[:1].islower()) or _bare(before).isdigit():
             score += 3  # the text ends here as a sentence or a clause does
@@ -283,7 +328,8 @@ def split(line: str, known: Callable[[str], bool] | None = None,
             score -= 3
         department = k > 1 and all(_generic(w) for w in name_words[1:])
         if k > 1 and _ACRONYM.match(first) and first.lower() not in NAME_STARTERS \
-                and first.lower() not in first_words and not _ACRONYM.match(_bare(name_words[1])):
+                and first.lower() not in first_words and not _ACRONYM.match(_bare(name_words[1])) \
+                and not before.endswith((".", ")", ";", ":", "?")):
             # "... accreditation by DAHA | Karbon Homes": an abbreviation ends the text; but a
             # kind of department needs a body before it: "ECC Children's Social Care"
             score += 1 if department else -3
@@ -292,13 +338,30 @@ def split(line: str, known: Callable[[str], bool] | None = None,
             score -= 1  # "Team Leeds City Council": an ending word first is text, not a name
         if before in BINDS_FORWARD:
             score -= 3  # "East | Suffolk and North Essex ...": the word before belongs to the name
+        elif _generic(name_words[0]) and _name_like(before) and _bare(before).lower() not in CONNECTORS \
+                and not before.endswith((".", ")", ";", ":", "?", ",")) and not _ACRONYM.match(_bare(before)) \
+                and (_bare(before).lower() not in ORG_ENDINGS or all(_generic(w) for w in name_words)):
+            score -= 2  # "Powys County Council Adult | Social Care": a kind of body needs its body
+        if before.endswith(",") and _bare(before).lower() in ORG_ENDINGS:
+            score -= 2  # "Norfolk County Council, | Adult Social Services": its department
+        if any(_fold(_bare(w)) in page.places and _name_like(b) and _bare(b).lower() not in CONNECTORS
+               and b not in BINDS_FORWARD and _bare(b).lower() not in NAME_STARTERS
+               and _bare(b).lower() not in ORG_ENDINGS - {"england", "wales"}
+               for b, w in zip(name_words[:-2], name_words[1:-1])):
+            score -= 2  # "Wales Powys Community Safety Partnership": the CSP's place inside a name
+        if k == 1 and _fold(last) in page.places:
+            score -= 3  # a place alone is where, not who: "... across | Gloucestershire"
         if k == 1 and last.lower() in ORG_ENDINGS and not _ACRONYM.match(last):
             score -= 2  # "Housing | Association": a kind of body alone is not a name
         if k > 2 and any(known(" ".join(name_words[:j])) and all(_generic(w) for w in name_words[j:])
                          for j in range(2, k)):
             score += 3  # a known body, then a department: "Lancashire County Council Children's Social Care"
-        if _fold(" ".join(name_words)) in page.mentions:
-            score += 2  # a text on this page names it
+        if _fold(" ".join(name_words)) in page.mentions and not any(
+                _fold(" ".join(words[-j:])) in page.mentions for j in range(k + 1, run + 1)):
+            score += 2  # a text on this page names it (and no longer name that ends here)
+        if any(w.endswith(",") and _bare(w).lower() in ORG_ENDINGS and _bare(n)[:1].isupper()
+               for w, n in zip(name_words[:-1], name_words[1:])):
+            score += 2  # "Lambeth Council, Housing Needs": a body and its department
         if _fold(first) in page.places:
             score += 1  # "Thurrock CSP" on Thurrock's page
         scored.append((score, k))
