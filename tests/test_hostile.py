@@ -21,6 +21,10 @@ def _files(tmp_path):
     yield "types.yaml", b"csp: [1, 2]\nyear_of_death: soon\nrecommendations: [{text: {a: b}, number: [1]}]\n"
     yield "date.yaml", b"csp: A\npublished: 31/02/2023\nrecommendations: [{text: a}]\n"
     yield "page.txt", b"CSP: A Extracted: 3 recs\n# Recommendation Addressed to\nnot a row\n"
+    yield "twice.yaml", b"csp: A\ncsp: B\nrecommendations: [{text: a}]\n"
+    yield "twice-recs.yaml", b"csp: A\nrecommendations: [{text: a}]\nrecommendations: [{text: b}]\n"
+    yield "twice.json", b'{"csp": "A",\n "recommendations": [{"text": "a", "text": "b"}]}\n'
+    yield "twice.jsonl", b'{"csp": "A", "recommendations": [{"text": "a"}]}\n{"csp": "B", "csp": "C", "recommendations": []}\n'
 
 
 @pytest.mark.parametrize("name", [name for name, _ in _files(None)])
@@ -56,3 +60,16 @@ def test_a_folder_of_symlink_loops(tmp_path):
     assert "Too many levels of symbolic links" in result.stderr
     assert "Traceback" not in result.stderr
     assert "1 file imported, 2 failed" in result.stderr
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("a.yaml", "csp: A\nrecommendations: [{text: a}]\ncsp: B\n", "a.yaml:3: 'csp' is given twice (also on line 1)"),
+    ("b.yaml", "csp: A\nrecommendations:\n  - text: a\n    to: X\n    to: Y\n", "b.yaml:5: 'to' is given twice (also on line 4)"),
+    ("c.json", '[{"csp": "A", "recommendations": [{"text": "a"}]},\n{"csp": "B",\n "csp": "C", "recommendations": []}]',
+     "c.json:3: 'csp' is given twice in one object (also on line 2)"),
+])
+def test_a_key_given_twice_names_both_lines(tmp_path, name, text, message):
+    """YAML and JSON keep the last of two equal keys without a word: a review's CSP or its
+    recommendations would be lost."""
+    result = run("import", write(tmp_path / name, text))
+    assert result.exit_code == 1 and f"{tmp_path / name}"[:-len(name)] + message in result.stderr

@@ -4,6 +4,7 @@ lines (one review object a line), with the fields of the review file."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from ..records import InputError, Raw
@@ -21,7 +22,9 @@ def read(text: str, where: str) -> Iterator[Raw]:
         yield from _json_lines(text, where)
         return
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as duplicate:
+        raise InputError([_duplicate_message(text, where, duplicate.key, 0)]) from None
     except json.JSONDecodeError as error:
         raise InputError([f"{where}:{error.lineno}:{error.colno}: JSON error: {error.msg}"]) from None
     except RecursionError:
@@ -41,10 +44,46 @@ def _json_lines(text: str, where: str) -> Iterator[Raw]:
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = json.loads(line, object_pairs_hook=_unique_keys)
+        except _DuplicateKey as duplicate:
+            raise InputError([_duplicate_message(line, where, duplicate.key, number - 1)]) from None
         except json.JSONDecodeError as error:
             raise InputError([f"{where}:{number}:{error.colno}: JSON error: {error.msg}"]) from None
         yield Raw(item, {(): number})
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list) -> dict:
+    """A JSON object, refusing a key given twice (json keeps the last, silently)."""
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
+def _duplicate_message(text: str, where: str, key: str, first_line: int) -> str:
+    """Name the lines of two places of one object where a key stands (JSON keeps no places of
+    its own): two of its occurrences with nothing closed between them."""
+    places = [m.start() for m in re.finditer(
+        "(?:" + re.escape(json.dumps(key, ensure_ascii=False)) + "|" + re.escape(json.dumps(key))
+        + r")\s*:", text)]
+    for a, b in zip(places, places[1:]):
+        depth, lowest = 0, 0
+        for char in text[a:b]:
+            depth += (char == "{") - (char == "}")
+            lowest = min(lowest, depth)
+        if lowest == 0 and depth == 0:
+            one, two = (first_line + text.count("\n", 0, p) + 1 for p in (a, b))
+            also = f"also on line {one}" if one != two else "both on this line"
+            return f"{where}:{two}: {key!r} is given twice in one object ({also}); keep one"
+    return f"{where}:{first_line + 1}: {key!r} is given twice in one object; keep one"
 
 
 def _item_lines(text: str) -> list[int]:

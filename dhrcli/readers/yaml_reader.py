@@ -90,12 +90,17 @@ def _raw(node, constructor, where: str) -> Raw:
         if isinstance(node, yaml.SequenceNode):
             return [convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
-            result = {}
+            result, seen = {}, {}
             for key_node, value_node in node.value:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
                 if key is None:
                     raise InputError([f"{where}:{key_node.start_mark.line + 1}: a key must be a "
                                       f"name, not a structure"])
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise InputError([f"{where}:{line}: {key!r} is given twice (also on line "
+                                      f"{seen[key]}); keep one"])
+                seen[key] = line
                 result[key] = convert(value_node, path + (key,), depth + 1)
             return result
         raise InputError([f"{where}:{node.start_mark.line + 1}: unexpected YAML content"])
