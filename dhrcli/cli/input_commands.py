@@ -155,6 +155,7 @@ def convert(pages, folder, where):
         dhr convert pages/ -o reviews/
     """
     from .. import importing
+    from ..output import make_folder, save
     from ..readers import read
     from ..readers.yaml_reader import dump
     from ..records import InputError, build_review
@@ -187,7 +188,7 @@ def convert(pages, folder, where):
             for line in error.problems:
                 _say(line)
     if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
+        make_folder(folder)
         used: set[str] = set()
         for name, text in documents:
             stem = Path(name).stem if name != "<stdin>" else "stdin"
@@ -196,7 +197,7 @@ def convert(pages, folder, where):
                 n += 1
                 target = Path(folder) / f"{stem}-{n}.yaml"
             used.add(target.name)
-            target.write_text(text, encoding="utf-8")
+            save(target, text, catalogue.path)
             written += 1
             _say(f"dhr: wrote {target}")
     else:

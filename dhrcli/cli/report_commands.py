@@ -33,7 +33,7 @@ def export(filters, as_yaml, folder, fmt, style, headers, where):
         dhr export --yaml -o reviews/
         dhr export --nl | gzip > catalogue.jsonl.gz
     """
-    from ..output import write
+    from ..output import make_folder, save, write
     from ..queries import REC_COLUMNS
     from ..readers.yaml_reader import dump
 
@@ -45,8 +45,8 @@ def export(filters, as_yaml, folder, fmt, style, headers, where):
         for index, record in enumerate(catalogue.export_reviews(filters)):
             text = dump(record)
             if folder:
-                Path(folder).mkdir(parents=True, exist_ok=True)
-                (Path(folder) / f"{record['id']}.yaml").write_text(text, encoding="utf-8")
+                make_folder(folder)
+                save(Path(folder) / f"{record['id']}.yaml", text, catalogue.path)
             else:
                 sys.stdout.write(("---\n" if index else "") + text)
             count += 1
@@ -90,7 +90,9 @@ def report(by, filters, as_html, target, where):
     built = reports.build(catalogue, by, filters, filters.describe())
     text = reports.html(built) if as_html else reports.markdown(built)
     if target:
-        Path(target).write_text(text, encoding="utf-8")
+        from ..output import save
+
+        save(target, text, catalogue.path)
         click.echo(f"dhr: wrote {target} ({len(built.groups)} groups)", err=True)
     else:
         sys.stdout.write(text)
@@ -118,7 +120,7 @@ def stats(by, chart, fmt, style, headers, where):
         dhr stats --by sector --chart sectors.svg
     """
     from .. import charts
-    from ..output import terminal_width, write
+    from ..output import save, terminal_width, write
 
     catalogue = where.open()
     names = {"year": "publication year", "death": "year of death", "sector": "sector",
@@ -128,8 +130,8 @@ def stats(by, chart, fmt, style, headers, where):
     if chart:
         name = by or "sector"
         rows = dict(tables).get(name) or catalogue.stats(name)
-        Path(chart).write_text(charts.svg([(r["group"], r["recommendations"]) for r in rows],
-                                          f"Recommendations by {names[name]}"), encoding="utf-8")
+        save(chart, charts.svg([(r["group"], r["recommendations"]) for r in rows],
+                               f"Recommendations by {names[name]}"), catalogue.path)
         click.echo(f"dhr: wrote {chart}", err=True)
     if fmt is not None:
         write(({"breakdown": name, **row} for name, rows in tables for row in rows),

@@ -1,0 +1,48 @@
+"""Files dhr writes (-o, --chart): never over the catalogue in use, whole or not at all, and a
+one-line error for a place that cannot be written."""
+
+import os
+
+import pytest
+
+from conftest import run, snapshot
+
+
+@pytest.mark.parametrize("args", [
+    ["report", "-o", "{db}"], ["report", "-o", "{db}-wal"], ["stats", "--chart", "{db}"],
+    ["stats", "--chart", "{db}-shm"],
+])
+def test_no_command_writes_over_the_catalogue(norfolk, catalogue_path, args):
+    before = catalogue_path.read_bytes()
+    result = run(*[a.format(db=catalogue_path) for a in args])
+    assert result.exit_code == 1 and "that is the catalogue in use" in result.stderr
+    assert catalogue_path.read_bytes() == before
+    assert run("check").exit_code == 0
+
+
+def test_a_missing_folder_is_one_line(norfolk, tmp_path):
+    for args in (["report", "-o", tmp_path / "no" / "r.md"], ["stats", "--chart", tmp_path / "no" / "c.svg"]):
+        result = run(*args)
+        assert result.exit_code == 1 and result.stderr.startswith("Error: ") and "does not exist" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_failed_write_leaves_the_old_file(norfolk, tmp_path, monkeypatch):
+    target = tmp_path / "r.md"
+    target.write_text("the old report", encoding="utf-8")
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    result = run("report", "-o", target)
+    assert result.exit_code == 1 and "No space left on device" in result.stderr
+    assert target.read_text(encoding="utf-8") == "the old report"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".r.md")] == []
+
+
+def test_a_report_is_written_whole(norfolk, tmp_path):
+    target = tmp_path / "r.md"
+    assert run("report", "-o", target).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("#")
+    assert oct(target.stat().st_mode & 0o777) != "0o600"
