@@ -360,6 +360,9 @@ class Catalogue(Queries):
         db = self.db
         digest = review.content_hash()
         existing, key = self._place(review, digest, replace)
+        if existing is not None and review.absent:
+            review = self._with_kept(existing, review)
+            digest = review.content_hash()
         result.recommendations += len(review.recommendations)
         fields = (key, review.csp, review.title, review.review_type, review.basis,
                   review.source_url, review.summary, review.published, review.year_of_death,
@@ -417,6 +420,29 @@ class Catalogue(Queries):
             "INSERT INTO recommendation_themes (recommendation, theme, source, reason) "
             "VALUES (?, ?, ?, ?)", themes)
         return key
+
+    def _with_kept(self, existing, review: Review) -> Review:
+        """The review with what its input could not hold taken from the catalogue: the review
+        fields in `review.absent`, and (with "themes") the themes a review file gave to the
+        recommendation with the same number."""
+        import dataclasses
+
+        kept = {name: existing[name] for name in REVIEW_COLUMNS if name in review.absent}
+        recommendations = review.recommendations
+        if "themes" in review.absent:
+            given, seen = {}, {}
+            for number, themes in self.db.execute(
+                    "SELECT number, themes_given FROM recommendations WHERE review = ? "
+                    "ORDER BY position", (existing["id"],)):
+                seen[number] = seen.get(number, 0) + 1
+                given[number, seen[number]] = json.loads(themes) if themes else None
+            seen = {}
+            recommendations = []
+            for rec in review.recommendations:
+                seen[rec.number] = seen.get(rec.number, 0) + 1
+                themes = rec.themes if rec.themes is not None else given.get((rec.number, seen[rec.number]))
+                recommendations.append(dataclasses.replace(rec, themes=themes))
+        return dataclasses.replace(review, recommendations=recommendations, **kept)
 
     def _unknown_themes(self, review: Review, raw: Raw, where: str) -> list[str]:
         problems = []

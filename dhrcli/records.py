@@ -63,6 +63,9 @@ class Raw:
     # The page reader notes low-confidence text/addressee splits and counts that do not add up.
     notes: list = field(default_factory=list)
     uncertain: int = 0  # how many of the notes are uncertain splits
+    # Review fields the format cannot hold (a CSV without a `summary` column, say): an import
+    # leaves them as the catalogue has them, rather than emptying them.
+    absent: frozenset = frozenset()
 
     def line(self, *path) -> int | None:
         while path:
@@ -96,6 +99,7 @@ class Review:
     summary: str | None = None
     published: str | None = None
     year_of_death: int | None = None
+    absent: frozenset = frozenset()  # fields the input could not hold (see Raw.absent)
 
     @property
     def base_key(self) -> str:
@@ -301,7 +305,7 @@ def build_review(raw: Raw, where: str) -> tuple[Review | None, list[str], list[s
     review = Review(
         csp=csp, recommendations=recommendations, id=review_id, title=title,
         review_type=review_type, basis=basis, source_url=source_url, summary=summary,
-        published=published, year_of_death=year_of_death,
+        published=published, year_of_death=year_of_death, absent=raw.absent,
     )
     return review, problems, warnings
 

@@ -2,7 +2,9 @@
 (`review_id, csp, title, published, year_of_death, number, text, agencies, ...`); the review's
 fields repeat on each of its rows, and `agencies` holds the names joined with ` | `. So what
 `dhr by-agency --csv` or `dhr search --csv` prints can be read back. Columns that dhr derives
-itself (sectors, scope, themes, rank, snippet) are ignored."""
+itself (sectors, scope, themes, rank, snippet) are ignored, and review fields the file has no
+column for (summary, basis, review_type) and the themes a review file gave are left as the
+catalogue has them."""
 
 from __future__ import annotations
 
@@ -37,10 +39,18 @@ def read(text: str, where: str) -> Iterator[Raw]:
         raise InputError([f"{where}:1: the header needs the columns {', '.join(missing)} "
                           f"(it has: {', '.join(columns) or 'none'})"])
     unknown = [c for c in columns if c not in REVIEW_COLUMNS + REC_COLUMNS + DERIVED]
+    # What the file cannot say is left as the catalogue has it: the review fields it has no
+    # column for, and the themes a review file gave (its `themes` column is dhr's own).
+    absent = frozenset({c for c in REVIEW_COLUMNS if c not in columns and c != "review_id"}
+                       | {"themes"})
     reviews: dict[tuple, Raw] = {}
     try:
         for row in reader:
             line = reader.line_num
+            if row.get(None):  # DictReader keeps cells beyond the header under None
+                raise InputError([f"{where}:{line}: this row has {len(columns) + len(row[None])} "
+                                  f"cells but the header has {len(columns)}: a comma (or tab) in "
+                                  f"a text that is not quoted? Put such a text in double quotes"])
             row = {(k or "").strip(): v for k, v in row.items()}
             if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 continue
@@ -52,7 +62,7 @@ def read(text: str, where: str) -> Iterator[Raw]:
                 if "review_id" in data:
                     data["id"] = data.pop("review_id")
                 data["recommendations"] = []
-                raw = reviews[key] = Raw(data, {(): line})
+                raw = reviews[key] = Raw(data, {(): line}, absent=absent)
             recs = raw.data["recommendations"]
             raw.lines[("recommendations", len(recs))] = line
             agencies = row.get("agencies") or ""
