@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+import re
 from html import escape
 
 from . import charts
@@ -55,6 +56,20 @@ def build(catalogue, by: str, filters, selection: str) -> Report:
                   catalogue.grouped(by, filters), labels)
 
 
+def _link(url: str | None) -> str | None:
+    """A source URL fit to be a link: http or https only (never javascript: or data:), and
+    nothing in it that could end the link early."""
+    if url and re.fullmatch(r"https?://[^\s<>()\"'`]+", url, flags=re.I):
+        return url
+    return None
+
+
+def _md(text) -> str:
+    """User text for Markdown: on one line, raw HTML shown as text, Markdown's marks escaped."""
+    text = escape(" ".join(str(text).split()), quote=False)
+    return re.sub(r"([\\`*_\[\]#|!])", r"\\\1", text)
+
+
 def _label(report: Report, name: str) -> str:
     return report.labels.get(name, name)
 
@@ -80,7 +95,8 @@ def _headline_items(report: Report) -> list[tuple[str, str]]:
 
 def markdown(report: Report) -> str:
     lines = [f"# {_title(report)}", "",
-             f"Selection: {report.selection}. Generated {report.generated} from {report.source}.",
+             f"Selection: {_md(report.selection)}. Generated {report.generated} from "
+             f"{_md(report.source)}.",
              "", "## Headline", ""]
     lines += [f"- **{name}:** {value}" for name, value in _headline_items(report)]
     lines += ["", f"## Recommendations per {GROUPINGS[report.by]}", "", "```text"]
@@ -88,20 +104,19 @@ def markdown(report: Report) -> str:
     width = max((len(_label(report, name)) for name, _ in report.groups), default=0)
     width = min(width, 50)
     for name, recs in report.groups:
-        label = _label(report, name)
+        label = " ".join(_label(report, name).replace("`", "'").split())
         label = label if len(label) <= width else label[: width - 1] + "…"
         lines.append(f"{label:<{width}}  {charts.bar(len(recs), largest, 30)} {len(recs)}")
     lines += ["```", ""]
     for name, recs in report.groups:
-        lines += [f"## {_label(report, name)} ({len(recs)})", ""]
+        lines += [f"## {_md(_label(report, name))} ({len(recs)})", ""]
         for rec in recs:
-            review = f"{rec['csp']}, {rec['published'] or 'undated'}, {rec['review_id']}"
-            if rec["source_url"]:
-                review += f" ([source]({rec['source_url']}))"
-            text = " ".join(rec["text"].split())
-            lines.append(f"- **{rec['number']}.** {text}")
-            lines.append(f"  *To:* {' | '.join(rec['agencies']) or 'no addressee'}. "
-                         f"*Themes:* {', '.join(rec['themes']) or 'none'}. *Review:* {review}.")
+            review = f"{_md(rec['csp'])}, {_md(rec['published'] or 'undated')}, {_md(rec['review_id'])}"
+            if _link(rec["source_url"]):
+                review += f" ([source](<{rec['source_url']}>))"
+            lines.append(f"- **{_md(rec['number'])}.** {_md(rec['text'])}")
+            lines.append(f"  *To:* {' | '.join(_md(a) for a in rec['agencies']) or 'no addressee'}. "
+                         f"*Themes:* {_md(', '.join(rec['themes'])) or 'none'}. *Review:* {review}.")
         lines.append("")
     if not report.groups:
         lines += ["No recommendations match this selection.", ""]
@@ -144,7 +159,7 @@ def html(report: Report) -> str:
         for rec in recs:
             review = (f"{escape(rec['csp'])}, {escape(rec['published'] or 'undated')}<br>"
                       f"{escape(rec['review_id'])}")
-            if rec["source_url"]:
+            if _link(rec["source_url"]):
                 review += f'<br><a href="{escape(rec["source_url"], quote=True)}">source</a>'
             text = "<br>".join(escape(line) for line in rec["text"].splitlines())
             out.append(f'<tr><td class="number">{escape(rec["number"])}</td><td>{text}</td>'

@@ -46,3 +46,23 @@ def test_a_report_is_written_whole(norfolk, tmp_path):
     assert run("report", "-o", target).exit_code == 0
     assert target.read_text(encoding="utf-8").startswith("#")
     assert oct(target.stat().st_mode & 0o777) != "0o600"
+
+
+HOSTILE = ('id: evil\ncsp: "Evil\\n# Injected heading"\nsource_url: "javascript:alert(1)"\n'
+           'recommendations:\n  - {text: "Use <script>alert(1)</script> and [a](javascript:x) *now*", to: "<b>Bold</b> Trust"}\n'
+           '---\nid: data\ncsp: Fine\nsource_url: "data:text/html,<script>x</script>"\nrecommendations: [{text: ok, to: Home Office}]\n'
+           '---\nid: good\ncsp: Good\nsource_url: "https://example.org/r.pdf"\nrecommendations: [{text: fine, to: Home Office}]\n')
+
+
+def test_reports_make_links_of_http_only_and_show_markup_as_text(tmp_path):
+    from conftest import write
+
+    assert run("import", write(tmp_path / "evil.yaml", HOSTILE)).exit_code == 0
+    markdown = run("report", "--by", "csp").stdout
+    assert "\n# Injected" not in markdown and "](javascript" not in markdown and "(<javascript" not in markdown
+    assert "data:text" not in markdown and "## Evil \\# Injected heading (1)" in markdown
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown and "<b>" not in markdown
+    assert "[source](<https://example.org/r.pdf>)" in markdown
+    html = run("report", "--by", "csp", "--html").stdout
+    assert 'href="javascript:' not in html and 'href="data:' not in html and "<script>" not in html
+    assert 'href="https://example.org/r.pdf"' in html
