@@ -3,7 +3,15 @@ Plain text and markup only: no plotting library, nothing fetched."""
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape as _escape
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """Text for SVG: markup escaped, and the characters XML may not hold shown as \\xNN."""
+    return _escape(_NOT_XML.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text))
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 

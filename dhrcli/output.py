@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -135,7 +136,8 @@ def _flat(value, plain: bool, separator: str = LIST_SEPARATOR) -> str:
 
 def write_table(rows: Iterable[dict], columns: list[str], style: str | None, headers: bool,
                 out) -> None:
-    cells = [[_flat(row.get(c), plain=False, separator="\n") for c in columns] for row in rows]
+    cells = [[visible(_flat(row.get(c), plain=False, separator="\n")) for c in columns]
+             for row in rows]
     if not cells:
         sys.stderr.write("dhr: no rows\n")
         return
@@ -159,6 +161,19 @@ def write_table(rows: Iterable[dict], columns: list[str], style: str | None, hea
     text = tabulate(cells, headers=columns if headers else (), tablefmt=style or TABLE_STYLE,
                     disable_numparse=True)
     out.write(text + "\n")
+
+
+# Characters a terminal would act on rather than show: C0 and C1 controls (escape sequences that
+# retitle or clear it), and the bidirectional overrides that reorder what is shown.
+_HIDDEN = re.compile("[\x00\x01\x04-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                     "\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Text for a terminal table: control characters shown escaped (\\x1b, \\u202e), a tab as a
+    space; line ends and dhr's own highlight marks kept. csv and json keep the data exact."""
+    text = text.replace("\t", " ")
+    return _HIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def write_record(record: dict, style: str | None, out=None) -> None:

@@ -1,6 +1,7 @@
 """Files dhr writes (-o, --chart): never over the catalogue in use, whole or not at all, and a
 one-line error for a place that cannot be written."""
 
+import json
 import os
 
 import pytest
@@ -68,3 +69,22 @@ def test_reports_make_links_of_http_only_and_show_markup_as_text(tmp_path):
     html = run("report", "--by", "csp", "--html").stdout
     assert 'href="javascript:' not in html and 'href="data:' not in html and "<script>" not in html
     assert 'href="https://example.org/r.pdf"' in html
+
+
+def test_control_characters_are_shown_escaped_in_tables_and_kept_in_data(tmp_path):
+    from xml.dom import minidom
+
+    from conftest import write
+
+    nasty = "Retitle \x1b]0;pwned\x07 and \x1b[2J clear, \u202eesrever"
+    path = write(tmp_path / "c.json", json.dumps({"id": "c", "csp": "Ctrl \x07 CSP", "recommendations": [
+        {"text": nasty, "to": "Bell\x07 Trust"}]}))
+    assert run("import", path).exit_code == 0
+    table = run("search", "Retitle").stdout + run("by-agency", "Bell\x07 Trust").stdout
+    assert "\x1b" not in table and "\x07" not in table and "\u202e" not in table
+    assert "\\x1b]0;pwned\\x07" in table and "\\u202e" in table
+    data = json.loads(run("search", "Retitle", "--json").stdout)
+    assert data[0]["text"] == nasty
+    chart = tmp_path / "c.svg"
+    assert run("stats", "--by", "csp", "--chart", chart).exit_code == 0
+    minidom.parse(str(chart))  # well-formed XML
