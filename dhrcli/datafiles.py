@@ -47,11 +47,11 @@ def cached(kind: str, fingerprint: str, build):
 
     from . import __version__
 
-    path = cache_dir() / f"{kind}-{__version__}-{fingerprint[:24]}.pickle"
+    path = cache_dir() / f"{kind}-{__version__}-{_code()}-{fingerprint[:24]}.pickle"
     try:
         with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # no cache yet, or one from elsewhere: build it again
+            return _Only(handle).load()
+    except Exception:  # no cache yet, one from elsewhere, or one holding what dhr never writes
         pass
     value = build()
     try:
@@ -63,3 +63,33 @@ def cached(kind: str, fingerprint: str, build):
     except OSError:
         pass
     return value
+
+
+def _code() -> str:
+    """A key for the code that built a cached value: a change to dhr's modules (even without a
+    new version number) makes the cache miss rather than load objects of another shape."""
+    import hashlib
+
+    here = Path(__file__).resolve().parent
+    stamp = "".join(f"{f.name}:{f.stat().st_mtime_ns}:{f.stat().st_size};"
+                    for f in sorted(here.glob("*.py")))
+    return hashlib.sha256(stamp.encode()).hexdigest()[:12]
+
+
+class _Only(__import__("pickle").Unpickler):
+    """Loads only what dhr's caches hold - dhr's own classes and plain containers - so that a
+    cache file written by someone else cannot run code (pickle would call anything it names)."""
+
+    SAFE = {("builtins", "set"), ("builtins", "frozenset"), ("builtins", "object"),
+            ("copyreg", "_reconstructor"), ("re", "_compile"), ("collections", "OrderedDict")}
+
+    def find_class(self, module, name):
+        import pickle
+
+        if (module, name) in self.SAFE:
+            return super().find_class(module, name)
+        if module == "dhrcli" or module.startswith("dhrcli."):
+            found = super().find_class(module, name)
+            if isinstance(found, type):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not something dhr caches")
