@@ -72,44 +72,59 @@ def find_sources(names, skipped: list) -> list[Source]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for file in sorted(names_here):
                     full = Path(root) / file
-                    if not file.startswith("."):
-                        (files if full.suffix.lower() in SUPPORTED else skipped).append(full)
+                    if not file.startswith("."):  # FIFOs, devices, links to them: skipped
+                        (files if full.suffix.lower() in SUPPORTED and full.is_file()
+                         else skipped).append(full)
             if not files:
                 found.append(Source(name, None, error=InputError(
                     [f"{name}: no review files in this folder (it reads {', '.join(SUPPORTED)})"])))
             found.extend(Source(str(file), file, in_folder=True) for file in files)
+        elif path.exists() and (path.is_char_device() or path.is_block_device()
+                                or path.is_socket()):
+            found.append(Source(name, None, error=InputError(
+                [f"{name}: not a file (a device or socket); name a review file or a folder"])))
         else:
             found.append(Source(name, path))
     return found
 
 
-def load(source: Source, skipped: list):
+MAX_SIZE_MB = 1024  # far above any real input; the largest benchmark file is about 250 MB
+
+
+def load(source: Source, skipped: list, limit_mb: int = MAX_SIZE_MB):
     """The bytes of one source, an InputError, or None for a folder's file that is not a
-    review file or page (counted in `skipped`)."""
+    review file or page (counted in `skipped`). A source larger than `limit_mb` megabytes (a
+    pipe that never ends, say) is an InputError, read no further."""
     from .readers import wanted
 
     if source.error is not None:
         return source.error
-    if source.path == "-":
-        return sys.stdin.buffer.read()
+    limit = limit_mb * 1024 * 1024
     try:
-        data = source.path.read_bytes()
+        if source.path == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(source.path, "rb") as handle:
+                data = handle.read(limit + 1)
     except OSError as error:
         return InputError([f"{source.name}: cannot read this file ({error.strerror or error})"])
+    if len(data) > limit:
+        return InputError([f"{source.name}: larger than {limit_mb:,} MB, the most dhr reads from "
+                           f"one input; raise it with --max-size if this file is meant"])
     if source.in_folder and not wanted(data, source.name):
         skipped.append(source.path)
         return None
     return data
 
 
-def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue):
+def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue, limit_mb: int):
     """(name, bytes or InputError, prepared or None) for each source, in order. With more than
     two sources and more than one core, a second process reads and classifies the next file
     while the caller imports this one (prepared: what pipeline.prepare returns); one file is
     read ahead at most, so memory stays bounded."""
     if len(sources) <= 2 or (os.cpu_count() or 1) < 2:
         for source in sources:
-            data = load(source, skipped)
+            data = load(source, skipped, limit_mb)
             if data is not None:
                 yield source.name, data, None
         return
@@ -121,7 +136,7 @@ def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue):
                              initargs=(catalogue.known_names(), catalogue.taxonomy_path)) as pool:
         waiting = None
         for source in sources:
-            data = load(source, skipped)
+            data = load(source, skipped, limit_mb)
             if data is None:
                 continue
             job = (source.name, data, pool.submit(pipeline.prepare, data, source.name)
@@ -134,15 +149,15 @@ def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue):
 
 
 def import_sources(catalogue: Catalogue, sources: list[Source], summary: Summary,
-                   replace: bool = False,
-                   step: Callable[[], None] | None = None) -> Iterator[Outcome]:
+                   replace: bool = False, step: Callable[[], None] | None = None,
+                   limit_mb: int = MAX_SIZE_MB) -> Iterator[Outcome]:
     """Import each source in its own transaction, yielding what became of it; `summary`
     gathers the figures. A file with any problem is left out whole and the others go on.
     `step` is called once per source read (for a progress bar)."""
     from .readers import read
 
     known, first_words = catalogue.name_index()
-    for name, data, prepared in _prepared(sources, summary.skipped, catalogue):
+    for name, data, prepared in _prepared(sources, summary.skipped, catalogue, limit_mb):
         if step is not None:
             step()
         try:

@@ -73,3 +73,28 @@ def test_a_key_given_twice_names_both_lines(tmp_path, name, text, message):
     recommendations would be lost."""
     result = run("import", write(tmp_path / name, text))
     assert result.exit_code == 1 and f"{tmp_path / name}"[:-len(name)] + message in result.stderr
+
+
+def test_special_files_in_a_folder_are_skipped_and_named_devices_refused(tmp_path, catalogue_path):
+    """/dev/zero named, or a link to it or a FIFO in a folder, hung dhr or ran it out of memory."""
+    from conftest import NORFOLK
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "norfolk.yaml").write_bytes(NORFOLK.read_bytes())
+    os.mkfifo(folder / "fifo.yaml")
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    result = run("import", folder)
+    assert result.exit_code == 0 and "1 file imported, 0 failed, 2 skipped" in result.stderr
+    result = run("import", "/dev/zero")
+    assert result.exit_code == 1 and "/dev/zero: not a file (a device or socket)" in result.stderr
+
+
+def test_an_input_larger_than_the_limit_is_refused_unread(tmp_path, catalogue_path):
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"csp: A\nrecommendations:\n" + b"  - {text: a}\n" * 200_000)
+    before = snapshot(catalogue_path)
+    result = run("import", "--max-size", "1", big)
+    assert result.exit_code == 1 and "larger than 1 MB" in result.stderr and "--max-size" in result.stderr
+    assert snapshot(catalogue_path) == before
+    assert run("import", "--max-size", "5", big).exit_code == 0

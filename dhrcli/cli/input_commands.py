@@ -36,7 +36,13 @@ class _Progress:
             self.bar.update(1)
 
 
-def _run(catalogue, files, quiet: bool, replace: bool = False):
+def max_size_option(command):
+    return click.option(
+        "--max-size", "max_size", type=click.IntRange(1), default=1024, show_default=True,
+        metavar="MB", help="The most dhr reads from one input, in megabytes.")(command)
+
+
+def _run(catalogue, files, quiet: bool, replace: bool = False, max_size: int = 1024):
     """Import (or, on a scratch catalogue, try) the files, saying on stderr what happened to
     each: the one path of import, import --dry-run and validate. Returns the Summary."""
     from .. import importing
@@ -45,7 +51,7 @@ def _run(catalogue, files, quiet: bool, replace: bool = False):
     sources = importing.find_sources(files, summary.skipped)
     with _Progress(len(sources), quiet) as progress:
         for outcome in importing.import_sources(catalogue, sources, summary, replace,
-                                                step=progress.step):
+                                                step=progress.step, limit_mb=max_size):
             for line in outcome.problems:
                 _say(line)
             result = outcome.result
@@ -77,8 +83,9 @@ def _counts(summary, failed: str = "failed") -> str:
 @click.option("--replace", is_flag=True,
               help="Let a review without an id replace most of the recommendations of the "
                    "review it matches (by default that is refused as likely another review).")
+@max_size_option
 @db_option
-def import_(files, quiet, dry_run, replace, where):
+def import_(files, quiet, dry_run, replace, max_size, where):
     """Import review files and library pages into the catalogue.
 
     Reads review files (YAML, JSON or JSON lines, CSV or TSV as dhr writes them) and DHR
@@ -98,7 +105,7 @@ def import_(files, quiet, dry_run, replace, where):
         cat review.yaml | dhr import -
     """
     catalogue = where.open(write=not dry_run, scratch=dry_run)
-    summary = _run(catalogue, files, quiet, replace)
+    summary = _run(catalogue, files, quiet, replace, max_size)
     if not quiet or summary.failed:
         verb = "would be imported (dry run: nothing written)" if dry_run else "imported"
         _say(f"dhr: {summary.imported} file{'s' if summary.imported != 1 else ''} {verb}, "
@@ -110,8 +117,9 @@ def import_(files, quiet, dry_run, replace, where):
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-q", "--quiet", is_flag=True, help="Only the problems, no summary.")
+@max_size_option
 @db_option
-def validate(files, quiet, where):
+def validate(files, quiet, max_size, where):
     """Check review files and pages as an import would: exit 1 on any problem.
 
     Runs the very import that 'dhr import --dry-run' runs - fields, dates, numbers, themes
@@ -127,7 +135,7 @@ def validate(files, quiet, where):
         dhr validate --db dhr.db new-review.yaml
     """
     catalogue = where.open(scratch=True, empty=where.db is None)
-    summary = _run(catalogue, files, quiet)
+    summary = _run(catalogue, files, quiet, max_size=max_size)
     if not quiet:
         valid = summary.imported
         _say(f"dhr: {valid} file{'s' if valid != 1 else ''} valid, "
@@ -140,8 +148,9 @@ def validate(files, quiet, where):
 @click.argument("pages", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", "folder", type=click.Path(file_okay=False),
               help="Write NAME.yaml here for each page (default: all to standard output).")
+@max_size_option
 @db_option
-def convert(pages, folder, where):
+def convert(pages, folder, max_size, where):
     """Turn library summary pages (or any input dhr reads) into review files.
 
     Each page becomes a review file ready for 'dhr import', with a '# check:' comment above
@@ -166,7 +175,7 @@ def convert(pages, folder, where):
     failed = written = 0
     documents = []
     for source in importing.find_sources(pages, skipped):
-        name, data = source.name, importing.load(source, skipped)
+        name, data = source.name, importing.load(source, skipped, max_size)
         if data is None:
             continue
         try:
