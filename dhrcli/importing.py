@@ -73,7 +73,8 @@ def find_sources(names, skipped: list) -> list[Source]:
                 for file in sorted(names_here):
                     full = Path(root) / file
                     if not file.startswith("."):  # FIFOs, devices, links to them: skipped
-                        (files if full.suffix.lower() in SUPPORTED and full.is_file()
+                        special = full.exists() and not full.is_file()
+                        (files if full.suffix.lower() in SUPPORTED and not special
                          else skipped).append(full)
             if not files:
                 found.append(Source(name, None, error=InputError(

@@ -90,7 +90,7 @@ def test_special_files_in_a_folder_are_skipped_and_named_devices_refused(tmp_pat
     assert result.exit_code == 1 and "/dev/zero: not a file (a device or socket)" in result.stderr
 
 
-def test_an_input_larger_than_the_limit_is_refused_unread(tmp_path, catalogue_path):
+def test_an_input_larger_than_the_limit_is_refused_unread(norfolk, tmp_path, catalogue_path):
     big = tmp_path / "big.yaml"
     big.write_bytes(b"csp: A\nrecommendations:\n" + b"  - {text: a}\n" * 200_000)
     before = snapshot(catalogue_path)
