@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Iterable
 
 from .queries import HIGHLIGHT
+from .records import FORMULA_STARTS
 
 MACHINE_FORMATS = ("csv", "tsv", "json", "nl")  # csv and tsv may carry "+excel"
 TABLE_STYLE = "simple_grid"
@@ -105,7 +106,6 @@ def write(rows: Iterable[dict], columns: list[str], fmt: str | None = None,
         write_table(rows, table_columns or columns, style, headers, out)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _harmless(cell: str) -> str:

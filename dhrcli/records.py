@@ -22,6 +22,7 @@ REVIEW_FIELDS = (
 RECOMMENDATION_FIELDS = ("number", "text", "to", "addressed_to", "addressees", "themes")
 ADDRESSEE_KEYS = ("to", "addressed_to", "addressees")
 ADDRESSEE_SEPARATOR = " | "
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # cells --excel protects with a leading '
 MAX_TEXT = 100_000  # characters in one field: far beyond any real recommendation or summary
 
 MONTHS = {

@@ -38,3 +38,17 @@ def test_a_csv_row_with_more_cells_than_its_header_is_an_error(tmp_path, catalog
     assert result.exit_code == 1
     assert f"{path}:3: this row has 5 cells but the header has 4" in result.stderr
     assert not catalogue_path.exists() or json.loads(run("reviews", "--json").stdout) == []
+
+
+def test_the_excel_form_reads_back_without_its_protective_apostrophes(tmp_path, catalogue_path):
+    source = write(tmp_path / "f.yaml", 'id: x\ncsp: A\nrecommendations: [{text: "=cmd|x", to: "-Trust"}, '
+                                        '{text: "+ plus", to: "@Home Office"}, {text: "\'quoted\' plain", to: A}]\n')
+    assert run("import", source).exit_code == 0
+    before = snapshot(catalogue_path)
+    excel = run("export", "--excel").stdout
+    assert "'=cmd|x" in excel
+    path = tmp_path / "x.csv"
+    path.write_bytes(excel.encode("utf-8-sig").replace(b"\xef\xbb\xbf\xef\xbb\xbf", b"\xef\xbb\xbf"))
+    result = run("import", path)
+    assert result.exit_code == 0 and "1 unchanged" in result.stderr
+    assert snapshot(catalogue_path) == before

@@ -60,7 +60,8 @@ def read(data: bytes, where: str, known: Callable[[str], bool] | None = None,
     if json_reader.looks_like_json(text):
         return json_reader.read(text, where)
     if csv_reader.looks_like_csv(text, where):
-        return csv_reader.read(text, where)
+        # dhr's --excel form starts with a byte-order mark: take its protective quotes off
+        return csv_reader.read(text, where, excel=data.startswith(b"\xef\xbb\xbf"))
     if where.lower().endswith(PAGE_ONLY):
         raise InputError([f"{where}: not a DHR library summary page (no 'CSP:' header and no "
                           f"'# Recommendation Addressed to' list or table)"])

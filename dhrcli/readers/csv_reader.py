@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from ..records import InputError, Raw
+from ..records import FORMULA_STARTS, InputError, Raw
 
 REVIEW_COLUMNS = ("review_id", "csp", "title", "review_type", "basis", "source_url", "summary",
                   "published", "year_of_death")
@@ -28,7 +28,16 @@ def looks_like_csv(text: str, name: str) -> bool:
             and ("," in first or "\t" in first))
 
 
-def read(text: str, where: str) -> Iterator[Raw]:
+
+
+def _unprotected(cell):
+    """A cell as it was before --excel gave it a leading apostrophe (see output._harmless)."""
+    if isinstance(cell, str) and cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def read(text: str, where: str, excel: bool = False) -> Iterator[Raw]:
     first = text.split("\n", 1)[0]
     delimiter = "\t" if (where.lower().endswith(".tsv") or first.count("\t") > first.count(",")) \
         else ","
@@ -51,7 +60,7 @@ def read(text: str, where: str) -> Iterator[Raw]:
                 raise InputError([f"{where}:{line}: this row has {len(columns) + len(row[None])} "
                                   f"cells but the header has {len(columns)}: a comma (or tab) in "
                                   f"a text that is not quoted? Put such a text in double quotes"])
-            row = {(k or "").strip(): v for k, v in row.items()}
+            row = {(k or "").strip(): _unprotected(v) if excel else v for k, v in row.items()}
             if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 continue
             key = (row.get("review_id") or None,) if row.get("review_id") else \
