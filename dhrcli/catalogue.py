@@ -20,6 +20,7 @@ from .records import (DhrError, InputError, Raw, Review, base_key, build_review,
                       recommendations_kept)
 
 SCHEMA_VERSION = 3
+WAIT_SECONDS = 600  # how long a write waits for another process's transaction to end
 
 
 def _base_keys_for_all(db: sqlite3.Connection) -> None:
@@ -77,6 +78,18 @@ class ImportResult:
         self.uncertain += other.uncertain
 
 
+def _what_happened(error: sqlite3.OperationalError) -> str:
+    """What an error SQLite gave when opening a catalogue means for the user."""
+    message = str(error)
+    if "locked" in message or "busy" in message:
+        return "the catalogue is busy: another dhr is writing it; try again when it has finished"
+    if "full" in message:
+        return f"the disk is full ({message}); free some space and try again"
+    if "unable to open" in message or "readonly" in message or "disk I/O" in message:
+        return f"cannot open the catalogue ({message})"
+    return f"not a dhr catalogue ({message})"
+
+
 class _Refused(Exception):
     """A record that would replace most of another review's recommendations on a guess."""
 
@@ -97,6 +110,7 @@ class Catalogue(Queries):
         self.aliases_path = aliases
         self.taxonomy_path = taxonomy
         self.scratch = scratch
+        self.on_wait = None  # called with one line when a write must wait for another process
         self._registry = None
         self._taxonomy = None
         self._agency_ids: dict[str, int] = {}  # written name -> agency id, for this transaction
@@ -134,6 +148,8 @@ class Catalogue(Queries):
             self._prepare(write)
             if scratch or (target != ":memory:" and not self.read_only):
                 self._sync_registry()
+        except sqlite3.OperationalError as error:
+            raise DhrError(f"{self.path}: {_what_happened(error)}") from None
         except sqlite3.DatabaseError as error:
             raise DhrError(f"{self.path}: not a dhr catalogue ({error})") from None
 
@@ -141,8 +157,12 @@ class Catalogue(Queries):
         tables = {row[0] for row in self.db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "meta" in tables:
-            version = int(self.db.execute(
-                "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            value = str(row[0]).strip() if row and row[0] is not None else ""
+            if not value.isdigit() or int(value) < 1:
+                raise DhrError(f"{self.path}: not a dhr catalogue (its schema_version is "
+                               f"{value or 'missing'!r}); give another path with --db")
+            version = int(value)
             if version > SCHEMA_VERSION:
                 raise DhrError(f"{self.path}: the catalogue has schema version {version}, newer "
                                f"than this dhr knows ({SCHEMA_VERSION}); upgrade dhr")
@@ -221,8 +241,10 @@ class Catalogue(Queries):
 
     @contextmanager
     def transaction(self):
-        """One write transaction: committed if the block ends, rolled back if it raises."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """One write transaction: committed if the block ends, rolled back if it raises. While
+        another process is writing the catalogue, it waits (and says so once, through
+        `on_wait`) for up to WAIT_SECONDS."""
+        self._begin()
         try:
             yield
         except BaseException:
@@ -230,6 +252,25 @@ class Catalogue(Queries):
             self._agency_ids.clear()  # ids given in the transaction are gone with it
             raise
         self.db.execute("COMMIT")
+
+    def _begin(self) -> None:
+        import time
+
+        deadline = time.monotonic() + WAIT_SECONDS
+        said = False
+        while True:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if time.monotonic() > deadline:
+                    raise DhrError(f"{self.path}: another dhr has been writing the catalogue for "
+                                   f"over {WAIT_SECONDS // 60} minutes; try again later") from None
+                if not said and self.on_wait is not None:
+                    self.on_wait(f"{self.path}: waiting for another dhr to finish writing it")
+                    said = True
 
     def relink(self) -> int:
         """Link every addressee again under the current registry, in one transaction.

@@ -23,6 +23,7 @@ RECOMMENDATION_FIELDS = ("number", "text", "to", "addressed_to", "addressees", "
 ADDRESSEE_KEYS = ("to", "addressed_to", "addressees")
 ADDRESSEE_SEPARATOR = " | "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # cells --excel protects with a leading '
+MAX_ID = 120  # characters in a review's id
 MAX_TEXT = 100_000  # characters in one field: far beyond any real recommendation or summary
 
 MONTHS = {
@@ -260,6 +261,9 @@ def build_review(raw: Raw, where: str) -> tuple[Review | None, list[str], list[s
     review_id = text_field("id")
     if review_id is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", review_id):
         problem(("id",), f"id {review_id!r} may hold only letters, digits, '.', '_' and '-'")
+    elif review_id is not None and len(review_id) > MAX_ID:
+        problem(("id",), f"id is {len(review_id)} characters long; dhr takes at most {MAX_ID} "
+                         f"(it names the review's file in 'dhr export --yaml -o')")
     title = text_field("title")
     basis = text_field("basis")
     source_url = text_field("source_url")

@@ -33,6 +33,11 @@ class DhrGroup(click.Group):
             raise click.ClickException(str(error)) from None
         except sqlite3.Error as error:
             raise click.ClickException(f"database error: {error}") from None
+        except BrokenPipeError:
+            raise
+        except OSError as error:  # a file or folder the system would not open, make or write
+            where = f"{error.filename}: " if error.filename else ""
+            raise click.ClickException(f"{where}{error.strerror or error}") from None
 
 
 class Where:
@@ -48,8 +53,10 @@ class Where:
         from ..catalogue import Catalogue, default_path
 
         path = Path(os.devnull) if empty else Path(self.db) if self.db else default_path()
-        return Catalogue(path, write=write, scratch=scratch, aliases=self.aliases_path(),
-                         taxonomy=self.taxonomy_path())
+        catalogue = Catalogue(path, write=write, scratch=scratch, aliases=self.aliases_path(),
+                              taxonomy=self.taxonomy_path())
+        catalogue.on_wait = lambda line: click.echo(f"dhr: {line}", err=True)
+        return catalogue
 
     def aliases_path(self) -> Path:
         from ..agencies import user_aliases_path
@@ -142,8 +149,10 @@ def filter_options(command):
                                                       "('dhr themes' lists them)."),
         click.option("--csp", help="Only reviews of this Community Safety Partnership."),
         click.option("--review", "review", metavar="REVIEW_ID", help="Only this review."),
-        click.option("--since", type=int, metavar="YEAR", help="Published in or after YEAR."),
-        click.option("--until", type=int, metavar="YEAR", help="Published in or before YEAR."),
+        click.option("--since", type=click.IntRange(0, 9999), metavar="YEAR",
+                     help="Published in or after YEAR."),
+        click.option("--until", type=click.IntRange(0, 9999), metavar="YEAR",
+                     help="Published in or before YEAR."),
     ]
     @functools.wraps(command)
     def wrapper(*args, agency, sector, national, theme, csp, review, since, until, **kwargs):
@@ -171,14 +180,46 @@ def cli():
     """
 
 
+class _Closed:
+    """Standard output when the shell closed it: commands that print nothing still work; one
+    that prints fails with one line."""
+
+    encoding = "utf-8"
+
+    def write(self, text):
+        import errno
+
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
 def main() -> None:
-    """The console script: as `cli`, always UTF-8, and quiet when the reader of stdout goes away."""
+    """The console script: as `cli`, always UTF-8, one line for arguments that are not text and
+    for output that cannot be written, and quiet when the reader of stdout goes away."""
+    if sys.stdout is None:
+        sys.stdout = _Closed()
     for stream in (sys.stdout, sys.stderr):
-        if (stream.encoding or "").lower().replace("-", "") != "utf8":
+        if stream is not None and hasattr(stream, "reconfigure") \
+                and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(encoding="utf-8")
+    for number, argument in enumerate(sys.argv[1:], start=1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            sys.stderr.write(f"Error: argument {number} is not UTF-8 text "
+                             f"({argument.encode('utf-8', 'surrogateescape')!r})\n")
+            sys.exit(2)
     try:
         cli()
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except OSError as error:  # writing the output: a full disk, a closed stream
+        sys.stderr.write(f"Error: cannot write the output ({error.strerror or error})\n")
         sys.exit(1)

@@ -29,6 +29,7 @@ def read(text: str, where: str) -> Iterator[Raw]:
         raise InputError([f"{where}:{error.lineno}:{error.colno}: JSON error: {error.msg}"]) from None
     except RecursionError:
         raise InputError([f"{where}: JSON nested too deeply to be a review file"]) from None
+    _no_lone_surrogates(data, text, where, 0)
     if isinstance(data, dict) and isinstance(data.get("reviews"), list):
         data = data["reviews"]
     items = data if isinstance(data, list) else [data]
@@ -49,7 +50,34 @@ def _json_lines(text: str, where: str) -> Iterator[Raw]:
             raise InputError([_duplicate_message(line, where, duplicate.key, number - 1)]) from None
         except json.JSONDecodeError as error:
             raise InputError([f"{where}:{number}:{error.colno}: JSON error: {error.msg}"]) from None
+        _no_lone_surrogates(item, line, where, number - 1)
         yield Raw(item, {(): number})
+
+
+_LONE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<![0-9a-fA-F]{4})"
+                   r"(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _no_lone_surrogates(value, text: str, where: str, first_line: int) -> None:
+    """JSON may escape half of a UTF-16 pair (\\ud800) on its own: that is no character, and
+    no text can hold it. InputError naming the line of the first such escape."""
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield key
+                yield from strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+
+    if any(any("\ud800" <= c <= "\udfff" for c in s) for s in strings(value)):
+        found = _LONE.search(text)
+        line = first_line + (text.count("\n", 0, found.start()) + 1 if found else 1)
+        escape = found.group() if found else "\\udXXX"
+        raise InputError([f"{where}:{line}: {escape} is half of a character (a lone UTF-16 "
+                          f"surrogate), not text; remove it or write the whole character"])
 
 
 class _DuplicateKey(ValueError):
