@@ -23,7 +23,7 @@ from .words import (
     MAX_NAME_WORDS, CONNECTORS, ORG_ENDINGS, NAME_STARTERS, GENERIC_WORDS, NOT_STARTERS,
     ACRONYM, YEAR, CODE, core, name_like, bracket_abbreviation, is_generic, same, fold,
     PHRASE_HEADS, BINDS_FORWARD, MEETINGS, NEVER_LAST, PREPOSITIONS, SUBORDINATE, FINITE,
-    TEXT_BEFORE_PHRASE,
+    TEXT_BEFORE_PHRASE, DOCUMENT_ENDINGS,
 )
 
 
@@ -150,13 +150,30 @@ def _phrase_start(words: list[str]) -> tuple[int, bool] | None:
         if body[-1].endswith(")") or any(
                 core(w)[:1].isupper() and core(w).lower() in ORG_ENDINGS - MEETINGS for w in body[1:]):
             continue  # "... for Dyfed-Powys Powys Community Safety Partnership": a body's name
+        plural = head.endswith("s") and not head.endswith("ss") and len(head) > 3
+        start = _capital_group_start(words, h)
+        if start < h and core(words[start - 1]).lower() in PREPOSITIONS \
+                and head.lower() not in PHRASE_HEADS \
+                and core(before).lower() not in ORG_ENDINGS | DOCUMENT_ENDINGS:
+            continue  # "... to Milton | Keynes agencies": inside a place the text names
         if core(before)[:1].isupper() and not before.endswith((".", ",", ";", ":", ")", "’", "”")) \
-                and head.lower().replace("-", "") not in PHRASE_HEADS and not ACRONYM.match(core(before)):
+                and head.lower().replace("-", "") not in PHRASE_HEADS and not plural \
+                and not ACRONYM.match(core(before)):
             continue  # "Domestic Abuse and Sexual | Violence board": inside a name of the text
         named = head.lower().replace("-", "") in PHRASE_HEADS or any(
             w.endswith("s") and not w.endswith("ss") and len(w) > 3 for w in lower[:3])
         return h, named
     return None
+
+
+def _capital_group_start(words: list[str], i: int) -> int:
+    """The first word of the run of capitalised words (with "and", "of", "&" inside) ending at i."""
+    j = i
+    while j > 0 and not words[j - 1].endswith((".", ",", ";", ":", "?", "!", ")")) and (
+            core(words[j - 1])[:1].isupper() or (core(words[j - 1]) in ("and", "of", "&")
+                                                  and j >= 2 and core(words[j - 2])[:1].isupper())):
+        j -= 1
+    return j
 
 
 def _introduced(body: list[str], k: int) -> bool:
@@ -264,9 +281,13 @@ def split(line: str, known: Callable[[str], bool] | None = None,
             score -= 2  # "Norfolk County Council, | Adult Social Services": its department
         if any(fold(core(w)) in page.places and name_like(b) and core(b).lower() not in CONNECTORS
                and b not in BINDS_FORWARD and core(b).lower() not in NAME_STARTERS
+               and fold(core(b)) not in page.places  # "Tower Hamlets" is one place
                and core(b).lower() not in ORG_ENDINGS - {"england", "wales"}
                for b, w in zip(name_words[:-2], name_words[1:-1])):
             score -= 2  # "Wales Powys Community Safety Partnership": the CSP's place inside a name
+        if any(core(w).lower() in DOCUMENT_ENDINGS and core(n)[:1].isupper()
+               for w, n in zip(name_words[:-1], name_words[1:])):
+            score -= 3  # "Did Not Attend Policy | Bounds Green ...": a document's name ends the text
         if k == 1 and fold(last) in page.places:
             score -= 3  # a place alone is where, not who: "... across | Gloucestershire"
         if k == 1 and last.lower() in ORG_ENDINGS and not ACRONYM.match(last):
@@ -293,6 +314,9 @@ def split(line: str, known: Callable[[str], bool] | None = None,
     if confidence < 0.9 and best_k < len(words) and name_like(words[-best_k - 1]) \
             and not words[-best_k - 1].endswith((".", ")", ";", ":", "?")):
         confidence = 0.6  # the text ends in a capitalised word too: a person should look
+    elif confidence >= 0.7 and best_k < len(words) and all(is_generic(w) for w in words[-best_k:]) \
+            and not words[-best_k - 1].endswith((".", ";", ":", "?", "!", ")")):
+        confidence = 0.6  # a kind of body alone ("Drug and Alcohol Service"): whose?
     elif confidence >= 0.7 and best_k < len(words) \
             and not words[-best_k - 1].endswith((".", ";", ":", "?", "!")) \
             and _another_start(words[-best_k:], first_words, page):
@@ -311,6 +335,8 @@ def _another_start(name_words: list[str], first_words: set[str], page: Evidence)
         return False
     for before, word in zip(name_words, name_words[1:]):
         bare = core(word)
+        if core(before).lower() in DOCUMENT_ENDINGS and bare[:1].isupper():
+            return True
         if bare[:1].isupper() and not is_generic(word) and before not in BINDS_FORWARD \
                 and core(before).lower() not in CONNECTORS and not ACRONYM.match(bare) \
                 and (bare.lower() in first_words or fold(bare) in page.places):

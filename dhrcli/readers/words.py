@@ -19,6 +19,7 @@ ORG_ENDINGS = {
     "wales", "cic", "plc", "foundation", "network", "alliance", "support", "aid", "marac",
     "mappa", "mash", "panel", "hmpps", "cps", "dwp", "dhsc", "dfe", "moj", "crc", "nps",
     "organisations", "partners", "providers", "provider", "safeguarding", "company", "body",
+    "helpline",
 }
 NAME_STARTERS = {"nhs", "hm", "hmp", "his", "her", "all", "multiple", "other", "contributing",
                  "the", "greater", "west", "east", "north", "south", "city", "royal", "national",
@@ -28,6 +29,9 @@ GENERIC_WORDS = ORG_ENDINGS | {  # words of names that say what kind of body, no
     "victims", "support", "adults", "adult", "children", "childrens", "local", "social",
     "care", "health", "mental", "public", "county", "city", "borough", "district", "and", "of",
     "the", "for", "idva", "independent", "advisory", "specialist", "clinical", "commissioning",
+    "drug", "drugs", "alcohol", "substance", "misuse", "recovery", "treatment", "homelessness",
+    "options", "needs", "advice", "wellbeing", "maternity", "midwifery", "emergency", "liaison",
+    "crisis", "young", "people", "family", "families", "learning", "disability", "disabilities",
 }
 NOT_STARTERS = {  # capitalised words that begin text, not names
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -93,3 +97,9 @@ FINITE = {"is", "are", "was", "were", "be", "been", "should", "must", "will", "s
           "could", "can", "may", "has", "have", "had", "do", "does", "did"}
 TEXT_BEFORE_PHRASE = CONNECTORS | {"a", "an", "their", "its", "his", "her", "our", "this",
                                    "that", "these", "by", "from", "or", "into", "onto", "as"}
+DOCUMENT_ENDINGS = {  # words that end the name of a document, scheme or process, not of a body
+    "policy", "policies", "procedure", "procedures", "protocol", "strategy", "guidance",
+    "pathway", "plan", "framework", "toolkit", "assessment", "act", "review", "scheme",
+    "concession", "model", "checklist", "record", "records", "standards", "principles",
+    "campaign", "law", "order", "notice", "conference", "meeting", "meetings",
+}
