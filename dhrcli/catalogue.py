@@ -547,8 +547,9 @@ class Catalogue(Queries):
                    decided: dict[str, str]) -> dict[str, tuple[str, str | None]]:
         """theme -> (source, reason) for one recommendation: the review file's themes if it
         gave any, else the rules'; then what people added or removed, which always wins."""
-        if given is not None:
-            found = {theme: ("file", None) for theme in given}
+        known = self.taxonomy.themes
+        if given is not None:  # a theme the taxonomy has since lost is left out (and kept)
+            found = {theme: ("file", None) for theme in given if theme in known}
         else:
             from .pipeline import reasons
 
@@ -557,7 +558,7 @@ class Catalogue(Queries):
                 rules = reasons(self.taxonomy, text)
             found = {theme: ("rules", why) for theme, why in rules.items()}
         for theme, action in decided.items():
-            if action == "add":
+            if action == "add" and theme in known:
                 found[theme] = ("person", None)
             else:
                 found.pop(theme, None)
@@ -603,8 +604,13 @@ class Catalogue(Queries):
         """Record that a person adds ('add') or removes ('remove') themes on a recommendation,
         and apply it at once. Returns the recommendation's row."""
         row = self.recommendation_row(reference)
+        held = {r[0] for r in self.db.execute(  # what untag may take off, known or not
+            "SELECT theme FROM recommendation_themes WHERE recommendation = ? UNION "
+            "SELECT theme FROM theme_decisions WHERE review = ? AND number = ? AND occurrence = ?",
+            (row["id"], row["review_id"], row["number"], row["occurrence"]))}
         for theme in themes:
-            self.taxonomy.check(theme)
+            if action == "add" or theme not in held:
+                self.taxonomy.check(theme)
         with self.transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO theme_decisions (review, number, occurrence, theme, action) "
@@ -616,11 +622,24 @@ class Catalogue(Queries):
 
     # -- checking -----------------------------------------------------------------------------
 
+    FTS_TABLES = ("recommendations_fts", "recommendations_fts_data", "recommendations_fts_idx",
+                  "recommendations_fts_docsize", "recommendations_fts_config")
+
+    def fts_missing(self) -> list[str]:
+        """The tables of the full-text index that are not there (none on a sound catalogue)."""
+        present = {row[0] for row in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'recommendations_fts%'")}
+        return [name for name in self.FTS_TABLES if name not in present]
+
     def problems(self) -> list[str]:
         """What is wrong with the catalogue: SQLite's integrity check, the full-text index,
         foreign keys, and links that lead nowhere. Empty when all is well."""
         found = [f"SQLite: {row[0]}" for row in self.db.execute("PRAGMA integrity_check")
                  if row[0] != "ok"]
+        missing = self.fts_missing()
+        if missing:
+            found.append(f"the full-text index is missing its table{'s' if len(missing) > 1 else ''} "
+                         f"{', '.join(missing)}: search finds nothing (dhr check --repair rebuilds it)")
         try:
             self.db.execute("INSERT INTO recommendations_fts (recommendations_fts, rank) "
                             "VALUES ('integrity-check', 1)")
@@ -654,13 +673,18 @@ class Catalogue(Queries):
             "SELECT DISTINCT theme FROM recommendation_themes ORDER BY 1")
             if row[0] not in self.taxonomy.themes]
         if unknown:
-            found.append(f"themes not in the taxonomy: {', '.join(unknown)} (run dhr retheme)")
+            found.append(f"themes not in the taxonomy: {', '.join(unknown)} (dhr retheme takes "
+                         f"them off; what people decided is kept, should they come back)")
         return found
 
     def repair(self) -> list[str]:
         """Rebuild what can be rebuilt - the full-text index, dangling links, agencies with
         no recommendations, derived sectors and themes - and say what was done."""
         done = []
+        if self.fts_missing():  # a part of the index is gone: make it again from the schema
+            for name in self.FTS_TABLES:  # the index first; then what is left of its tables
+                self.db.execute(f"DROP TABLE IF EXISTS {name}")
+            self.db.executescript(f"BEGIN IMMEDIATE;\n{schema_sql()}\nCOMMIT;")
         with self.transaction():
             self.db.execute("INSERT INTO recommendations_fts (recommendations_fts) VALUES ('rebuild')")
             done.append("rebuilt the full-text index")

@@ -199,6 +199,10 @@ class Queries:
         try:
             cursor = self.db.execute(sql, [match, *params])
         except sqlite3.OperationalError as error:
+            missing = self.fts_missing()
+            if missing:
+                raise DhrError(f"{self.path}: the full-text index is damaged (its table "
+                               f"{missing[0]} is missing); run 'dhr check --repair'") from None
             raise QueryError(str(error)) from None
         return ({**_rec_row(row), "rank": rank, "snippet": row["snippet"]}
                 for rank, row in enumerate(cursor, start=1))

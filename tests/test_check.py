@@ -66,3 +66,40 @@ def test_a_read_only_catalogue_reads_but_refuses_writes(norfolk, catalogue_path,
     refused = run("import", tmp_path / "x.yaml")
     assert refused.exit_code == 1
     assert refused.stderr.strip() == f"Error: {catalogue_path}: the catalogue is read-only (no permission to write it or its folder); commands that only read it still work"
+
+
+import pytest
+
+
+@pytest.mark.parametrize("drop", ["recommendations_fts_idx", "recommendations_fts"])
+def test_a_missing_part_of_the_full_text_index_is_found_and_rebuilt(norfolk, catalogue_path, drop):
+    """A lost shadow table made search find nothing, silently, and check --repair fail."""
+    db = sqlite3.connect(catalogue_path)
+    if drop == "recommendations_fts":
+        db.execute("PRAGMA writable_schema = ON")
+        db.execute("DELETE FROM sqlite_master WHERE name = 'recommendations_fts'")
+    else:
+        db.execute(f"DROP TABLE {drop}")
+    db.commit()
+    db.close()
+    searched = run("search", "DVDS")
+    assert searched.exit_code == 1 and f"its table {drop} is missing" in searched.stderr
+    checked = run("check")
+    assert checked.exit_code == 1 and "the full-text index is missing" in checked.stderr
+    assert run("check", "--repair").exit_code == 0
+    assert run("search", "DVDS", "--exact", "--json").stdout.count('"number"') == 3
+
+
+def test_a_theme_the_taxonomy_lost_does_not_fail_check_for_ever(norfolk, tmp_path):
+    taxonomy = tmp_path / "tax.yaml"
+    taxonomy.write_text("themes:\n  - slug: xtheme\n    label: X\n    definition: x\n    cues: [zzzz]\n",
+                        encoding="utf-8")
+    assert run("tag", "--taxonomy", taxonomy, "norfolk-2023-04/3", "xtheme").exit_code == 0
+    lost = run("check")
+    assert lost.exit_code == 1 and "themes not in the taxonomy: xtheme" in lost.stderr
+    assert run("retheme").exit_code == 0
+    assert run("check").exit_code == 0
+    assert run("untag", "norfolk-2023-04/3", "xtheme").exit_code == 0  # the decision can go too
+    assert run("untag", "norfolk-2023-04/3", "nosuch").exit_code == 1
+    assert run("retheme", "--taxonomy", taxonomy).exit_code == 0  # with the theme back, it stays off
+    assert "xtheme" not in run("explain", "norfolk-2023-04/3", "--taxonomy", taxonomy, "--json").stdout
