@@ -16,6 +16,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 
 from .records import DhrError
@@ -121,8 +122,14 @@ class Registry:
             source = matched if entry.get("sector") or old is None else old.matched
             self.agencies[key] = Agency(key, entry["name"], sector, bool(national), source)
             self.aliases.pop(key, None)  # a canonical name is never someone else's alias
-            for alias in entry.get("aliases") or []:
-                if fold(str(alias)) != key:
+            aliases = entry.get("aliases") or []
+            if isinstance(aliases, (str, int, float)):
+                aliases = [aliases]  # "aliases: KP" is one alias, not the aliases K and P
+            if not isinstance(aliases, list):
+                raise DhrError(f"{where}: the aliases of {entry['name']!r} must be a list of "
+                               f"names")
+            for alias in aliases:
+                if fold(str(alias)) and fold(str(alias)) != key:
                     self.aliases[fold(str(alias))] = key
                     self.alias_names[fold(str(alias))] = str(alias)
         for link in data.get("successions") or []:
@@ -267,12 +274,35 @@ def _write_user(path: Path, data: dict) -> None:
 
     text = USER_HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)
     except OSError as error:
         raise DhrError(f"{path}: cannot write the aliases file ({error.strerror})") from None
+
+
+@contextmanager
+def _changing(path: Path):
+    """The user's file, read and written back under a lock, so that two dhr commands changing
+    it at once do not lose each other's change. Yields its data to change in place."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.with_name(path.name + ".lock"), "a")
+    except OSError as error:
+        raise DhrError(f"{path}: cannot write the aliases file ({error.strerror})") from None
+    with lock:
+        try:
+            import fcntl
+
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        except ImportError:  # pragma: no cover - Windows: no lock, as before
+            pass
+        data = _read_user(path)
+        for entry in data.get("agencies") or []:
+            if isinstance(entry, dict) and isinstance(entry.get("aliases"), (str, int, float)):
+                entry["aliases"] = [entry["aliases"]]
+        yield data
+        _write_user(path, data)
 
 
 def _user_entry(data: dict, name: str) -> dict:
@@ -294,27 +324,33 @@ def _without_alias(data: dict, key: str) -> None:
 
 def save_sector(path: Path, name: str, sector: str) -> None:
     """Record in the user's file that the agency `name` is in `sector`."""
-    data = _read_user(path)
-    _user_entry(data, " ".join(name.split()))["sector"] = sector
-    _write_user(path, data)
+    with _changing(path) as data:
+        _user_entry(data, _named(name, "name"))["sector"] = sector
+
+
+def _named(text: str, what: str) -> str:
+    """A name as given, white space tidied; DhrError if nothing of a name is left."""
+    name = " ".join(text.split())
+    if not fold(name):
+        raise DhrError(f"the {what} {text!r} has no letters or digits; give a name")
+    return name
 
 
 def save_alias(path: Path, alias: str, name: str, sector: str | None = None) -> None:
     """Record in the user's file that `alias` means the agency `name`."""
-    alias, name = " ".join(alias.split()), " ".join(name.split())
+    alias, name = _named(alias, "alias"), _named(name, "name")
     if fold(alias) == fold(name):
         raise DhrError(f"{alias!r} and {name!r} are already the same name to dhr")
-    data = _read_user(path)
-    _without_alias(data, fold(alias))
-    entry = _user_entry(data, name)
-    if sector:
-        entry["sector"] = sector
-    entry.setdefault("aliases", []).append(alias)
-    unaliases = [u for u in data.get("unaliases") or [] if fold(str(u)) != fold(alias)]
-    data.pop("unaliases", None)
-    if unaliases:
-        data["unaliases"] = unaliases
-    _write_user(path, data)
+    with _changing(path) as data:
+        _without_alias(data, fold(alias))
+        entry = _user_entry(data, name)
+        if sector:
+            entry["sector"] = sector
+        entry.setdefault("aliases", []).append(alias)
+        unaliases = [u for u in data.get("unaliases") or [] if fold(str(u)) != fold(alias)]
+        data.pop("unaliases", None)
+        if unaliases:
+            data["unaliases"] = unaliases
 
 
 def drop_alias(path: Path, registry: Registry, alias: str) -> None:
@@ -324,9 +360,8 @@ def drop_alias(path: Path, registry: Registry, alias: str) -> None:
     if key not in registry.aliases:
         raise DhrError(f"{alias!r} is not an alias" + (
             f" (it is the name of {registry.agencies[key].name!r})" if key in registry.agencies else ""))
-    data = _read_user(path)
-    _without_alias(data, key)
     shipped = load(None)
-    if key in shipped.aliases:
-        data.setdefault("unaliases", []).append(alias)
-    _write_user(path, data)
+    with _changing(path) as data:
+        _without_alias(data, key)
+        if key in shipped.aliases:
+            data.setdefault("unaliases", []).append(alias)

@@ -247,3 +247,35 @@ def test_sectors_of_a_holdout_set():
     rows, accuracy = _accuracy("addressee_sectors_holdout.tsv")
     assert len(rows) >= 150
     assert accuracy >= 0.90
+
+
+def test_an_empty_alias_is_refused(norfolk, aliases_file):
+    for alias in ("", "   ", "'.'"):
+        result = run("agencies", "alias", alias, "Norfolk Constabulary")
+        assert result.exit_code == 1 and "has no letters or digits" in result.stderr
+    assert not aliases_file.exists() or "aliases" not in aliases_file.read_text(encoding="utf-8")
+
+
+def test_a_single_alias_written_as_text_is_one_alias(norfolk, aliases_file):
+    aliases_file.parent.mkdir(parents=True, exist_ok=True)
+    aliases_file.write_text("agencies:\n  - name: Norfolk Constabulary\n    aliases: KP\n", encoding="utf-8")
+    found = run("search", "DVDS", "--agency", "KP", "--json")
+    assert found.exit_code == 0 and found.stdout.count('"number"') >= 1
+    assert run("search", "DVDS", "--agency", "K", "--json").stdout.count('"number"') == 0
+    assert run("agencies", "alias", "Norfolk Police HQ", "Norfolk Constabulary").exit_code == 0
+    assert "- KP" in aliases_file.read_text(encoding="utf-8")
+
+
+def test_aliases_added_at_once_are_all_kept(norfolk, aliases_file, catalogue_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DHR_DB": str(catalogue_path), "DHR_ALIASES": str(aliases_file)}
+    processes = [subprocess.Popen([sys.executable, "-m", "dhrcli", "agencies", "alias", f"Force {n}",
+                                   "Norfolk Constabulary"], env=env, stderr=subprocess.PIPE)
+                 for n in range(6)]
+    for process in processes:
+        assert process.wait(timeout=120) == 0, process.stderr.read()
+    text = aliases_file.read_text(encoding="utf-8")
+    assert all(f"Force {n}" in text for n in range(6)), text
