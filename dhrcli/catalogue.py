@@ -110,7 +110,7 @@ class Catalogue(Queries):
         self.aliases_path = aliases
         self.taxonomy_path = taxonomy
         self.scratch = scratch
-        self.on_wait = None  # called with one line when a write must wait for another process
+        self.notice = None  # called with one line when a write must wait for another process
         self._registry = None
         self._taxonomy = None
         self._agency_ids: dict[str, int] = {}  # written name -> agency id, for this transaction
@@ -243,7 +243,7 @@ class Catalogue(Queries):
     def transaction(self):
         """One write transaction: committed if the block ends, rolled back if it raises. While
         another process is writing the catalogue, it waits (and says so once, through
-        `on_wait`) for up to WAIT_SECONDS."""
+        `notice`) for up to WAIT_SECONDS."""
         self._begin()
         try:
             yield
@@ -268,8 +268,8 @@ class Catalogue(Queries):
                 if time.monotonic() > deadline:
                     raise DhrError(f"{self.path}: another dhr has been writing the catalogue for "
                                    f"over {WAIT_SECONDS // 60} minutes; try again later") from None
-                if not said and self.on_wait is not None:
-                    self.on_wait(f"{self.path}: waiting for another dhr to finish writing it")
+                if not said and self.notice is not None:
+                    self.notice(f"{self.path}: waiting for another dhr to finish writing it")
                     said = True
 
     def relink(self) -> int:

@@ -118,7 +118,8 @@ def load(source: Source, skipped: list, limit_mb: int = MAX_SIZE_MB):
     return data
 
 
-def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue, limit_mb: int):
+def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue, limit_mb: int,
+              warn: Callable[[str], None] | None = None):
     """(name, bytes or InputError, prepared or None) for each source, in order. With more than
     two sources and more than one core, a second process reads and classifies the next file
     while the caller imports this one (prepared: what pipeline.prepare returns); one file is
@@ -130,23 +131,43 @@ def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue, limit_
                 yield source.name, data, None
         return
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from . import pipeline
 
-    with ProcessPoolExecutor(1, initializer=pipeline.start,
-                             initargs=(catalogue.known_names(), catalogue.taxonomy_path)) as pool:
+    def done(job):
+        """(name, data, prepared): what the helper made of it, or None (read it here)."""
+        name, data, future = job
+        if future is None or broken:
+            return name, data, None
+        try:
+            return name, data, future.result()
+        except BrokenProcessPool:
+            broken.append(name)
+            if warn is not None:
+                warn(f"{name}: the helper process reading files stopped; reading the rest here")
+            return name, data, None
+
+    broken: list[str] = []
+    pool = ProcessPoolExecutor(1, initializer=pipeline.start,
+                               initargs=(catalogue.known_names(), catalogue.taxonomy_path))
+    finished = False
+    try:
         waiting = None
         for source in sources:
             data = load(source, skipped, limit_mb)
             if data is None:
                 continue
             job = (source.name, data, pool.submit(pipeline.prepare, data, source.name)
-                   if isinstance(data, bytes) else None)
+                   if isinstance(data, bytes) and not broken else None)
             if waiting is not None:
-                yield waiting[0], waiting[1], waiting[2].result() if waiting[2] else None
+                yield done(waiting)
             waiting = job
         if waiting is not None:
-            yield waiting[0], waiting[1], waiting[2].result() if waiting[2] else None
+            yield done(waiting)
+        finished = True
+    finally:  # after an error, or with the helper gone, do not wait for it
+        pool.shutdown(wait=finished and not broken, cancel_futures=True)
 
 
 def import_sources(catalogue: Catalogue, sources: list[Source], summary: Summary,
@@ -158,7 +179,8 @@ def import_sources(catalogue: Catalogue, sources: list[Source], summary: Summary
     from .readers import read
 
     known, first_words = catalogue.name_index()
-    for name, data, prepared in _prepared(sources, summary.skipped, catalogue, limit_mb):
+    for name, data, prepared in _prepared(sources, summary.skipped, catalogue, limit_mb,
+                                          catalogue.notice):
         if step is not None:
             step()
         try:

@@ -16,6 +16,24 @@ def start(names: list[str], taxonomy_path: Path | None) -> None:
 
     _state["index"] = name_index(names)
     _state["taxonomy"] = themes.load(taxonomy_path)
+    _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    """End this worker when the dhr that started it is gone (killed, say): it would otherwise
+    wait for work for ever."""
+    import os
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def prepare(data: bytes, name: str):

@@ -4,6 +4,7 @@ searches and imports running at once neither fail nor see a locked database."""
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.skipif(not DHR.exists(), reason="the dhr command is not
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 from generate import generate  # noqa: E402
+from conftest import run  # noqa: E402
 
 
 def _expected(folder: Path) -> dict[str, int]:
@@ -129,3 +131,65 @@ def test_many_files_import_the_same_as_one_at_a_time(tmp_path):
     exports = [subprocess.run([str(DHR), "export", "--json"], env=_env(tmp_path, db), capture_output=True,
                               text=True).stdout for db in (together, apart)]
     assert exports[0] == exports[1] and len(json.loads(exports[0])) > 90 * 6
+
+
+def _folder_of_pages(tmp_path, count=6, copies=1):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    pages = Path(__file__).resolve().parent / "data" / "pages"
+    for copy in range(copies):
+        for page in sorted(pages.glob("*.txt"))[:count]:
+            shutil.copy(page, folder / f"{copy}-{page.name}")
+    return folder
+
+
+def _die(data, name):
+    os._exit(3)  # as a helper killed by the system would
+
+
+def test_when_the_helper_process_dies_the_import_goes_on(tmp_path, catalogue_path, monkeypatch):
+    """The helper that reads files ahead died and the import stopped with a traceback."""
+    from dhrcli import pipeline
+
+    monkeypatch.setattr(pipeline, "prepare", _die)
+    folder = _folder_of_pages(tmp_path)
+    result = run("import", folder)
+    assert result.exit_code == 0, result.stderr
+    assert "the helper process reading files stopped; reading the rest here" in result.stderr
+    assert "6 files imported, 0 failed" in result.stderr
+
+
+def test_killing_an_import_ends_its_helper_too(tmp_path, catalogue_path):
+    import signal
+
+    folder = _folder_of_pages(tmp_path, 14, copies=6)
+    env = {**os.environ, "DHR_DB": str(catalogue_path)}
+    parent = subprocess.Popen([sys.executable, "-m", "dhrcli", "import", str(folder)], env=env,
+                              stderr=subprocess.DEVNULL)
+
+    def children():
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent.pid:
+                found.append(int(stat.parent.name))
+        return found
+
+    deadline = time.monotonic() + 30
+    helpers = []
+    while not helpers and time.monotonic() < deadline and parent.poll() is None:
+        helpers = children()
+        time.sleep(0.01)
+    assert helpers, "the import ended before its helper could be seen"
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+              for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [pid for pid in helpers if Path(f"/proc/{pid}").exists()
+             and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    assert alive == []

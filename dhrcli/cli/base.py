@@ -55,7 +55,7 @@ class Where:
         path = Path(os.devnull) if empty else Path(self.db) if self.db else default_path()
         catalogue = Catalogue(path, write=write, scratch=scratch, aliases=self.aliases_path(),
                               taxonomy=self.taxonomy_path())
-        catalogue.on_wait = lambda line: click.echo(f"dhr: {line}", err=True)
+        catalogue.notice = lambda line: click.echo(f"dhr: {line}", err=True)
         return catalogue
 
     def aliases_path(self) -> Path:
