@@ -117,7 +117,7 @@ def test_a_write_waits_for_another_writer_and_says_so(norfolk, catalogue_path):
     catalogue = Catalogue(catalogue_path, write=True)
     catalogue.db.execute("PRAGMA busy_timeout = 50")
     said = []
-    catalogue.on_wait = said.append
+    catalogue.notice = said.append
     other = sqlite3.connect(catalogue_path, isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")
     releaser = threading.Timer(0.6, lambda: other.execute("COMMIT"))
