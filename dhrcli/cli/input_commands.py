@@ -35,6 +35,12 @@ class _Progress:
         if self.bar is not None:
             self.bar.update(1)
 
+    def say(self, line: str) -> None:
+        """A line on stderr above the bar (the bar is drawn again at the next step)."""
+        if self.bar is not None:
+            sys.stderr.write("\r\x1b[K")
+        _say(line)
+
 
 def max_size_option(command):
     return click.option(
@@ -53,15 +59,15 @@ def _run(catalogue, files, quiet: bool, replace: bool = False, max_size: int = 1
         for outcome in importing.import_sources(catalogue, sources, summary, replace,
                                                 step=progress.step, limit_mb=max_size):
             for line in outcome.problems:
-                _say(line)
+                progress.say(line)
             result = outcome.result
             if result is None or quiet:
                 continue
             name = outcome.name
             for line in result.warnings + [f"{name}: {change}" for change in result.changes]:
-                _say(line)
+                progress.say(line)
             if result.uncertain:
-                _say(f"{name}: {result.uncertain} uncertain text/addressee split"
+                progress.say(f"{name}: {result.uncertain} uncertain text/addressee split"
                      f"{'s' if result.uncertain != 1 else ''}: check them with 'dhr convert "
                      f"{name}'")
     catalogue.close()
