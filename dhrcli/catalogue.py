@@ -133,15 +133,13 @@ class Catalogue(Queries):
         if self.read_only:  # read it without writing anything, -wal and -shm files included
             wal = Path(f"{self.path}-wal")
             settled = not (wal.exists() and wal.stat().st_size)  # nothing waits in the WAL
-            target = f"{self.path.resolve().as_uri()}?mode=ro" + (
-                "&immutable=1" if settled and not folder_writable else "")
+            # With nothing waiting in the WAL, read it as immutable: SQLite then makes no -wal
+            # or -shm file (one made now would be read-only too, and break later writes).
+            target = f"{self.path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if settled else "")
         try:
             self.db = sqlite3.connect(target, isolation_level=None, uri=self.read_only)
             if scratch and target != ":memory:":
-                copy = sqlite3.connect(":memory:", isolation_level=None)
-                self.db.backup(copy)
-                self.db.close()
-                self.db, target = copy, ":memory:"
+                self.db, target = self._in_memory(), ":memory:"
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA busy_timeout = 10000")
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -167,6 +165,8 @@ class Catalogue(Queries):
                 raise DhrError(f"{self.path}: the catalogue has schema version {version}, newer "
                                f"than this dhr knows ({SCHEMA_VERSION}); upgrade dhr")
             if version < SCHEMA_VERSION:
+                if self.read_only:  # upgrade a copy in memory, to read; the file stays as it is
+                    self.db = self._in_memory()
                 self._upgrade(version)
         elif tables:
             raise DhrError(f"{self.path}: this SQLite file is not a dhr catalogue; "
@@ -178,6 +178,20 @@ class Catalogue(Queries):
             self.db.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable enough, far fewer syncs
             self.db.execute("PRAGMA cache_size = -65536")  # 64 MiB of page cache for bulk imports
             self.db.execute("PRAGMA temp_store = MEMORY")
+
+    def _copy(self) -> sqlite3.Connection:
+        """A copy in memory of the catalogue, the open one left as it is."""
+        copy = sqlite3.connect(":memory:", isolation_level=None)
+        self.db.backup(copy)
+        return copy
+
+    def _in_memory(self) -> sqlite3.Connection:
+        """A copy in memory of the open catalogue, which then stands in for it."""
+        copy = self._copy()
+        self.db.close()
+        copy.row_factory = sqlite3.Row
+        copy.execute("PRAGMA foreign_keys = ON")
+        return copy
 
     def _upgrade(self, version: int) -> None:
         """Bring a catalogue made by an older dhr up to this schema, in one transaction."""
@@ -640,8 +654,9 @@ class Catalogue(Queries):
         if missing:
             found.append(f"the full-text index is missing its table{'s' if len(missing) > 1 else ''} "
                          f"{', '.join(missing)}: search finds nothing (dhr check --repair rebuilds it)")
-        try:
-            self.db.execute("INSERT INTO recommendations_fts (recommendations_fts, rank) "
+        try:  # a write, so on a read-only catalogue it is run on a copy in memory
+            checked = self.db if not self.read_only else self._copy()
+            checked.execute("INSERT INTO recommendations_fts (recommendations_fts, rank) "
                             "VALUES ('integrity-check', 1)")
         except sqlite3.DatabaseError as error:
             found.append(f"the full-text index does not match the recommendations ({error})")

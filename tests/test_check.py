@@ -103,3 +103,43 @@ def test_a_theme_the_taxonomy_lost_does_not_fail_check_for_ever(norfolk, tmp_pat
     assert run("untag", "norfolk-2023-04/3", "nosuch").exit_code == 1
     assert run("retheme", "--taxonomy", taxonomy).exit_code == 0  # with the theme back, it stays off
     assert "xtheme" not in run("explain", "norfolk-2023-04/3", "--taxonomy", taxonomy, "--json").stdout
+
+
+def _read_only(monkeypatch, *paths):
+    """As if these files could not be written (the tests may run as root, whom permissions do
+    not stop, so the check dhr makes is answered for it)."""
+    import os
+
+    real = os.access
+    names = {str(p) for p in paths}
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if mode == os.W_OK and
+                        str(path) in names else real(path, mode, **kw))
+
+
+def test_reading_a_read_only_catalogue_leaves_no_wal_or_shm(norfolk, catalogue_path, monkeypatch):
+    """A first read made -wal and -shm files, read-only like the catalogue, that broke later writes."""
+    folder = catalogue_path.parent
+    before = sorted(p.name for p in folder.iterdir())
+    _read_only(monkeypatch, catalogue_path)
+    assert run("search", "DVDS", "--exact", "--json").stdout.count('"number"') == 3
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_check_on_a_read_only_catalogue_finds_nothing_wrong(norfolk, catalogue_path, monkeypatch):
+    _read_only(monkeypatch, catalogue_path)
+    result = run("check")
+    assert result.exit_code == 0 and "no problems found" in result.stderr
+
+
+def test_a_read_only_catalogue_of_the_first_schema_can_be_read(tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    old = tmp_path / "old.db"
+    shutil.copy(Path(__file__).resolve().parent / "data" / "catalogue-v1.db", old)
+    before = old.read_bytes()
+    _read_only(monkeypatch, old)
+    found = run("search", "DVDS", "--exact", "--json", "--db", old)
+    assert found.exit_code == 0 and found.stdout.count('"number"') == 3
+    assert run("check", "--db", old).exit_code == 0
+    assert old.read_bytes() == before
