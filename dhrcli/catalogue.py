@@ -78,16 +78,25 @@ class ImportResult:
         self.uncertain += other.uncertain
 
 
-def _what_happened(error: sqlite3.OperationalError) -> str:
-    """What an error SQLite gave when opening a catalogue means for the user."""
+def _what_happened(error: sqlite3.OperationalError, opening: bool = True) -> str:
+    """What an error SQLite gave (when opening a catalogue, or later) means for the user."""
     message = str(error)
     if "locked" in message or "busy" in message:
         return "the catalogue is busy: another dhr is writing it; try again when it has finished"
     if "full" in message:
-        return f"the disk is full ({message}); free some space and try again"
-    if "unable to open" in message or "readonly" in message or "disk I/O" in message:
+        return f"the disk is full ({message}); free some space and try again: nothing was lost"
+    if "disk I/O" in message:
+        return f"cannot {'open' if opening else 'write'} the catalogue ({message}: is its disk full?)"
+    if "unable to open" in message or "readonly" in message:
         return f"cannot open the catalogue ({message})"
-    return f"not a dhr catalogue ({message})"
+    return f"not a dhr catalogue ({message})" if opening else f"database error: {message}"
+
+
+def describe(error: sqlite3.Error) -> str:
+    """One line for an error SQLite gave while a command ran."""
+    if isinstance(error, sqlite3.OperationalError):
+        return _what_happened(error, opening=False)
+    return f"database error: {error}"
 
 
 class _Refused(Exception):

@@ -137,3 +137,34 @@ def test_a_locked_catalogue_is_not_called_foreign(norfolk, catalogue_path, monke
 
     assert "busy" in _what_happened(sqlite3.OperationalError("database is locked"))
     assert "disk is full" in _what_happened(sqlite3.OperationalError("database or disk is full"))
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 400 KB tmpfs, where the machine lets the tests mount one (CI runs as root)."""
+    where = tmp_path / "disk"
+    where.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(where)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("tmpfs cannot be mounted here (mount needs root): the full-disk case is not run")
+    yield where
+    subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+@pytest.mark.parametrize("room_kb", [12, 64])
+def test_a_full_disk_is_one_line_and_loses_nothing(small_disk, room_kb):
+    from conftest import ROOT
+
+    db = small_disk / "c.db"
+    assert run("import", "--db", db, ROOT / "tests" / "data" / "pages" / "leeds_2022.txt").exit_code == 0
+    before = snapshot(db)
+    free = shutil.disk_usage(small_disk).free // 1024
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * max(0, (free - room_kb) * 1024))
+    result = run("import", "--db", db, NORFOLK)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "disk" in result.stderr and len(result.stderr.strip().splitlines()) <= 2
+    filler.unlink()
+    assert snapshot(db) == before
+    assert run("check", "--db", db).exit_code == 0

@@ -32,7 +32,9 @@ class DhrGroup(click.Group):
         except DhrError as error:
             raise click.ClickException(str(error)) from None
         except sqlite3.Error as error:
-            raise click.ClickException(f"database error: {error}") from None
+            from ..catalogue import describe
+
+            raise click.ClickException(describe(error)) from None
         except BrokenPipeError:
             raise
         except OSError as error:  # a file or folder the system would not open, make or write
