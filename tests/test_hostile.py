@@ -98,3 +98,49 @@ def test_an_input_larger_than_the_limit_is_refused_unread(norfolk, tmp_path, cat
     assert result.exit_code == 1 and "larger than 1 MB" in result.stderr and "--max-size" in result.stderr
     assert snapshot(catalogue_path) == before
     assert run("import", "--max-size", "2", big).exit_code == 0
+
+
+FORMATS = {  # a small valid input of each format, to break
+    "r.yaml": "csp: A\nrecommendations: [{text: a, to: B}]\n",
+    "r.json": '{"csp": "A", "recommendations": [{"text": "a", "to": "B"}]}',
+    "r.jsonl": '{"csp": "A", "recommendations": [{"text": "a"}]}\n{"csp": "C", "recommendations": [{"text": "c"}]}\n',
+    "r.csv": "csp,number,text,agencies\nA,1,a,B\n",
+    "r.tsv": "csp\tnumber\ttext\tagencies\nA\t1\ta\tB\n",
+    "p.txt": "CSP: A Extracted: 1 recs\n# Recommendation Addressed to\n1 That a is done Home Office\n",
+    "p.md": "CSP: A\n\n| # | Recommendation | Addressed to |\n|---|---|---|\n| 1 | a | B |\n",
+    "p.html": "<html><body><p>CSP: A</p><table><tr><th>#</th><th>Recommendation</th></tr>"
+              "<tr><td>1</td><td>a</td><td>B</td></tr></table></body></html>",
+}
+BREAKS = {
+    "empty": lambda text: b"",
+    "junk": lambda text: bytes(range(256)) * 20,
+    "cut": lambda text: text.encode()[: len(text.encode()) // 2],
+    "nul": lambda text: text.encode().replace(b"a", b"a\x00", 1),
+    "latin1": lambda text: text.replace("a", "é", 1).encode("latin-1"),
+    "control": lambda text: text.replace("a", "a\x1b[2J\u202e", 1).encode(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+@pytest.mark.parametrize("broken", sorted(BREAKS))
+def test_every_input_format_broken_every_way(norfolk, tmp_path, catalogue_path, name, broken):
+    """Each reader, fed each kind of damage: it imports (the damage was harmless) or fails
+    with one line per problem naming the file, never a traceback; a failure changes nothing."""
+    path = tmp_path / name
+    path.write_bytes(BREAKS[broken](FORMATS[name]))
+    before = snapshot(catalogue_path)
+    for command in ("validate", "import"):
+        result = run(command, path)
+        assert "Traceback" not in result.stderr
+        assert result.exit_code in (0, 1)
+        if result.exit_code == 1:
+            problems = [line for line in result.stderr.splitlines() if not line.startswith("dhr: ")]
+            assert problems and all(line.startswith(str(path)) for line in problems), result.stderr
+    if result.exit_code == 1:
+        assert snapshot(catalogue_path) == before
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_each_unbroken_input_imports(tmp_path, name):
+    result = run("import", write(tmp_path / name, FORMATS[name]))
+    assert result.exit_code == 0, result.stderr
