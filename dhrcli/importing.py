@@ -15,18 +15,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import Catalogue, ImportResult
-from .records import InputError
+from .records import InputError, printable
 
 
 @dataclass
 class Source:
     """One input named or found: a file, "-" for standard input, or an error for a name that
-    gives nothing to read (a pattern that matches nothing, an empty folder)."""
+    gives nothing to read (a pattern that matches nothing, an empty folder). `name` is how
+    messages show it: control characters in a file's name (a newline, say) escaped, so that
+    each message stays one line."""
 
     name: str
     path: Path | str | None
     in_folder: bool = False
     error: InputError | None = None
+
+    def __post_init__(self):
+        self.name = printable(self.name)
+
+
 
 
 @dataclass
@@ -63,7 +70,7 @@ def find_sources(names, skipped: list) -> list[Source]:
             matches = sorted(glob.glob(name, recursive=True))
             if not matches:
                 found.append(Source(name, None, error=InputError(
-                    [f"{name}: no files match this pattern"])))
+                    [f"{printable(name)}: no files match this pattern"])))
             found.extend(find_sources(matches, skipped))
             continue
         if path.is_dir():
@@ -78,12 +85,14 @@ def find_sources(names, skipped: list) -> list[Source]:
                          else skipped).append(full)
             if not files:
                 found.append(Source(name, None, error=InputError(
-                    [f"{name}: no review files in this folder (it reads {', '.join(SUPPORTED)})"])))
+                    [f"{printable(name)}: no review files in this folder (it reads "
+                     f"{', '.join(SUPPORTED)})"])))
             found.extend(Source(str(file), file, in_folder=True) for file in files)
         elif path.exists() and (path.is_char_device() or path.is_block_device()
                                 or path.is_socket()):
             found.append(Source(name, None, error=InputError(
-                [f"{name}: not a file (a device or socket); name a review file or a folder"])))
+                [f"{printable(name)}: not a file (a device or socket); name a review file or a "
+                 f"folder"])))
         else:
             found.append(Source(name, path))
     return found

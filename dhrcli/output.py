@@ -7,14 +7,13 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import shutil
 import sys
 import textwrap
 from collections.abc import Iterable
 
 from .queries import HIGHLIGHT
-from .records import FORMULA_STARTS
+from .records import FORMULA_STARTS, printable
 
 MACHINE_FORMATS = ("csv", "tsv", "json", "nl")  # csv and tsv may carry "+excel"
 TABLE_STYLE = "simple_grid"
@@ -163,17 +162,10 @@ def write_table(rows: Iterable[dict], columns: list[str], style: str | None, hea
     out.write(text + "\n")
 
 
-# Characters a terminal would act on rather than show: C0 and C1 controls (escape sequences that
-# retitle or clear it), and the bidirectional overrides that reorder what is shown.
-_HIDDEN = re.compile("[\x00\x01\x04-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
-                     "\u2066-\u2069]")
-
-
 def visible(text: str) -> str:
     """Text for a terminal table: control characters shown escaped (\\x1b, \\u202e), a tab as a
     space; line ends and dhr's own highlight marks kept. csv and json keep the data exact."""
-    text = text.replace("\t", " ")
-    return _HIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return printable(text.replace("\t", " "), keep="\n" + "".join(HIGHLIGHT))
 
 
 def write_record(record: dict, style: str | None, out=None) -> None:

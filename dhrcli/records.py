@@ -165,6 +165,18 @@ def base_key(csp: str, published: str | None) -> str:
     return f"{slugify(csp)}-{published[:7] if published else 'undated'}"
 
 
+# Characters a terminal would act on rather than show: C0 and C1 controls (escape sequences that
+# retitle or clear it), and the bidirectional marks and overrides that reorder what is shown.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """Text safe to show in a terminal: what it would act on shown escaped (\\x1b, \\u202e),
+    except the characters in `keep`."""
+    return _HIDDEN.sub(lambda m: m.group() if m.group() in keep
+                       else m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def slugify(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower().replace("’", "").replace("'", ""))
     return slug.strip("-") or "review"

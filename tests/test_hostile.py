@@ -144,3 +144,19 @@ def test_every_input_format_broken_every_way(norfolk, tmp_path, catalogue_path, 
 def test_each_unbroken_input_imports(tmp_path, name):
     result = run("import", write(tmp_path / name, FORMATS[name]))
     assert result.exit_code == 0, result.stderr
+
+
+def test_odd_file_names_are_read_and_named_on_one_line(tmp_path, catalogue_path):
+    """Spaces, accents, a leading dash, and a newline in a file's name."""
+    from conftest import NORFOLK
+
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "révision ✓ 2023.yaml").write_bytes(NORFOLK.read_bytes())
+    (folder / "-dash.yaml").write_text("id: d\ncsp: D\nrecommendations: [{text: d}]\n", encoding="utf-8")
+    (folder / "bad\nname.yaml").write_text("csp: A\nrecommendations: []\n", encoding="utf-8")
+    result = run("import", folder)
+    assert result.exit_code == 1 and "2 files imported, 1 failed" in result.stderr
+    problems = [line for line in result.stderr.splitlines() if not line.startswith("dhr: ")]
+    assert problems == [f"{folder}/bad\\nname.yaml:2: review 'A': 'recommendations' is empty: a review needs at least one"]
+    assert run("import", "--", str(folder / "-dash.yaml")).exit_code == 0
