@@ -165,6 +165,7 @@ def test_a_full_disk_is_one_line_and_loses_nothing(small_disk, room_kb):
     result = run("import", "--db", db, NORFOLK)
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert "disk" in result.stderr and len(result.stderr.strip().splitlines()) <= 2
+    assert "not a dhr catalogue" not in result.stderr  # it was called one
     filler.unlink()
     assert snapshot(db) == before
     assert run("check", "--db", db).exit_code == 0
