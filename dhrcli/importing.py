@@ -159,7 +159,8 @@ def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue, limit_
 
     broken: list[str] = []
     pool = ProcessPoolExecutor(1, initializer=pipeline.start,
-                               initargs=(catalogue.known_names(), catalogue.taxonomy_path))
+                               initargs=(os.getpid(), catalogue.known_names(),
+                                         catalogue.taxonomy_path))
     finished = False
     try:
         waiting = None

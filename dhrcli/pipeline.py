@@ -9,24 +9,24 @@ from pathlib import Path
 _state: dict = {}
 
 
-def start(names: list[str], taxonomy_path: Path | None) -> None:
-    """The worker's set-up: the names that help the page reader, and the taxonomy."""
+def start(parent: int, names: list[str], taxonomy_path: Path | None) -> None:
+    """The worker's set-up: a watch on its parent (the process id of the dhr that started
+    it), the names that help the page reader, and the taxonomy."""
     from . import themes
     from .agencies import name_index
 
+    _end_with_parent(parent)
     _state["index"] = name_index(names)
     _state["taxonomy"] = themes.load(taxonomy_path)
-    _end_with_parent()
 
 
-def _end_with_parent() -> None:
+def _end_with_parent(parent: int) -> None:
     """End this worker when the dhr that started it is gone (killed, say): it would otherwise
-    wait for work for ever."""
+    wait for work for ever. The parent's id comes from the parent, so a parent killed before
+    this runs is noticed too."""
     import os
     import threading
     import time
-
-    parent = os.getppid()
 
     def watch():
         while os.getppid() == parent:
@@ -58,7 +58,9 @@ def prepare(data: bytes, name: str):
 
 
 def reasons(taxonomy, text: str) -> dict[str, str]:
-    """theme -> why, for the themes the taxonomy's rules give a text: a line per match,
-    "cue<TAB>words" (see queries._explained)."""
-    return {theme: "\n".join(f"{m.cue}\t{' '.join(m.words.split())}" for m in matches)
+    """theme -> why, for the themes the taxonomy's rules give a text: a JSON list of
+    {"cue", "words"}, one per match (as recommendation_themes.reason holds it)."""
+    from .migrations import reason_json
+
+    return {theme: reason_json((m.cue, m.words) for m in matches)
             for theme, matches in taxonomy.classify(text).items()}
