@@ -1,10 +1,17 @@
 -- The dhr catalogue: the source of truth for its tables, indexes, full-text index and triggers.
--- Shipped inside the wheel as dhrcli/schema.sql. Raise meta.schema_version with every change,
--- and add the step from the version before to MIGRATIONS in dhrcli/catalogue.py.
+-- Shipped inside the wheel as dhrcli/schema.sql. Every statement says IF NOT EXISTS: an older
+-- catalogue runs this again when it is upgraded. A change that needs its data changed too adds a
+-- named step to STEPS in dhrcli/migrations.py (which sets meta.schema_version).
 
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
+);
+
+-- The named steps of dhrcli/migrations.py this catalogue has had, and when.
+CREATE TABLE IF NOT EXISTS migrations (
+    name       TEXT PRIMARY KEY,
+    applied_at TEXT NOT NULL
 );
 
 -- One row per review. `key` is the public id (given in the review file, or derived from the
@@ -69,7 +76,7 @@ CREATE INDEX IF NOT EXISTS recommendation_agencies_agency ON recommendation_agen
 CREATE INDEX IF NOT EXISTS recommendation_agencies_written ON recommendation_agencies (written);
 
 -- The themes of each recommendation. `source`: rules (the taxonomy's cues; `reason` is a JSON
--- list of {cue, words}), file (given in the review file) or person (dhr tag).
+-- list of {"cue": ..., "words": ...}, one per match), file (given in the review file) or person.
 CREATE TABLE IF NOT EXISTS recommendation_themes (
     recommendation INTEGER NOT NULL REFERENCES recommendations (id) ON DELETE CASCADE,
     theme          TEXT NOT NULL,
@@ -111,4 +118,3 @@ CREATE TRIGGER IF NOT EXISTS recommendations_au AFTER UPDATE ON recommendations 
     INSERT INTO recommendations_fts (rowid, text) VALUES (new.id, new.text);
 END;
 
-INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '3');

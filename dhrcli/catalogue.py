@@ -15,38 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import migrations
 from .queries import Queries
-from .records import (DhrError, InputError, Raw, Review, base_key, build_review,
+from .records import (DhrError, InputError, Raw, Review, build_review,
                       recommendations_kept)
 
-SCHEMA_VERSION = 3
 WAIT_SECONDS = 600  # how long a write waits for another process's transaction to end
-
-
-def _base_keys_for_all(db: sqlite3.Connection) -> None:
-    """Version 3: reviews given an id get the base key too, so that a record without an id
-    (the same review from another source, or exported and imported again) can find them."""
-    db.executemany("UPDATE reviews SET base_key = ? WHERE id = ?", [
-        (base_key(csp, published), row) for row, csp, published in db.execute(
-            "SELECT id, csp, published FROM reviews WHERE base_key IS NULL").fetchall()])
-
-
-# What takes a catalogue from the version before to each version: SQL, or a function of the
-# connection. A catalogue made by an older dhr is upgraded in place, one step at a time, in one
-# transaction.
-MIGRATIONS = {
-    2: "CREATE INDEX IF NOT EXISTS reviews_csp ON reviews (csp COLLATE NOCASE);",
-    3: _base_keys_for_all,
-}
-
-
-def schema_sql() -> str:
-    """schema.sql: inside the installed package, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "schema.sql", here.parent / "schema.sql"):
-        if candidate.is_file():
-            return candidate.read_text(encoding="utf-8")
-    raise DhrError("schema.sql is missing from this installation of dhr; reinstall it")
 
 
 def default_path() -> Path:
@@ -170,18 +144,18 @@ class Catalogue(Queries):
                 raise DhrError(f"{self.path}: not a dhr catalogue (its schema_version is "
                                f"{value or 'missing'!r}); give another path with --db")
             version = int(value)
-            if version > SCHEMA_VERSION:
+            if version > migrations.SCHEMA_VERSION:
                 raise DhrError(f"{self.path}: the catalogue has schema version {version}, newer "
-                               f"than this dhr knows ({SCHEMA_VERSION}); upgrade dhr")
-            if version < SCHEMA_VERSION:
+                               f"than this dhr knows ({migrations.SCHEMA_VERSION}); upgrade dhr")
+            if len(migrations.applied(self.db)) < len(migrations.STEPS):
                 if self.read_only:  # upgrade a copy in memory, to read; the file stays as it is
                     self.db = self._in_memory()
                 self._upgrade(version)
         elif tables:
             raise DhrError(f"{self.path}: this SQLite file is not a dhr catalogue; "
                            f"give another path with --db")
-        else:  # all of it or none of it: a process killed here leaves no half-made catalogue
-            self.db.executescript(f"BEGIN IMMEDIATE;\n{schema_sql()}\nCOMMIT;")
+        else:
+            migrations.create(self.db)
         if write:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable enough, far fewer syncs
@@ -206,17 +180,11 @@ class Catalogue(Queries):
         """Bring a catalogue made by an older dhr up to this schema, in one transaction."""
         try:
             with self.transaction():
-                for step in range(version + 1, SCHEMA_VERSION + 1):
-                    if callable(MIGRATIONS[step]):
-                        MIGRATIONS[step](self.db)
-                        continue
-                    for statement in MIGRATIONS[step].split(";"):
-                        if statement.strip():
-                            self.db.execute(statement)
-                self._set_meta("schema_version", str(SCHEMA_VERSION))
+                migrations.upgrade(self.db)
         except sqlite3.OperationalError as error:
             raise DhrError(f"{self.path}: the catalogue has schema version {version} and this dhr "
-                           f"needs {SCHEMA_VERSION}, but it cannot upgrade it ({error})") from None
+                           f"needs {migrations.SCHEMA_VERSION}, but it cannot upgrade it "
+                           f"({error})") from None
 
     def close(self) -> None:
         self.db.close()
@@ -706,9 +674,10 @@ class Catalogue(Queries):
         no recommendations, derived sectors and themes - and say what was done."""
         done = []
         if self.fts_missing():  # a part of the index is gone: make it again from the schema
-            for name in self.FTS_TABLES:  # the index first; then what is left of its tables
-                self.db.execute(f"DROP TABLE IF EXISTS {name}")
-            self.db.executescript(f"BEGIN IMMEDIATE;\n{schema_sql()}\nCOMMIT;")
+            with self.transaction():
+                for name in self.FTS_TABLES:  # the index first; then what is left of its tables
+                    self.db.execute(f"DROP TABLE IF EXISTS {name}")
+                migrations.upgrade(self.db)
         with self.transaction():
             self.db.execute("INSERT INTO recommendations_fts (recommendations_fts) VALUES ('rebuild')")
             done.append("rebuilt the full-text index")

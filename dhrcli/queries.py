@@ -514,9 +514,9 @@ class Queries:
 
 
 def _explained(theme: str, source: str, reason: str | None, taxonomy) -> list[dict]:
-    if source == "rules":  # the reason is a line per match: "cue<TAB>words"
-        return [{"theme": theme, "source": "rules", "cue": cue, "words": words}
-                for cue, _, words in (line.partition("\t") for line in (reason or "").splitlines())]
+    if source == "rules":  # the reason is a JSON list of {"cue", "words"}, one per match
+        return [{"theme": theme, "source": "rules", "cue": match["cue"], "words": match["words"]}
+                for match in json.loads(reason or "[]")]
     said = {"file": "the review file", "person": "a person (dhr tag)"}.get(source, source)
     return [{"theme": theme, "source": said, "cue": None, "words": None}]
 

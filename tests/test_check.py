@@ -1,6 +1,8 @@
 import sqlite3
 
-from conftest import run
+import json
+
+from conftest import NORFOLK, run
 
 
 def test_a_sound_catalogue_passes(norfolk):
@@ -43,7 +45,7 @@ def test_a_first_schema_catalogue_is_upgraded_in_place(tmp_path):
     import json
 
     record = json.loads(info.stdout)[0]
-    assert record["schema_version"] == 3 and record["recommendations"] == 31
+    assert record["schema_version"] == 4 and record["recommendations"] == 31
     con = sqlite3.connect(old)
     assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'reviews_csp'").fetchone() == (1,)
     con.close()
@@ -143,3 +145,39 @@ def test_a_read_only_catalogue_of_the_first_schema_can_be_read(tmp_path, monkeyp
     assert found.exit_code == 0 and found.stdout.count('"number"') == 3
     assert run("check", "--db", old).exit_code == 0
     assert old.read_bytes() == before
+
+
+def _schema(path):
+    """sqlite_master, each statement without its comments (a comment is not schema: SQLite keeps
+    the ones inside a CREATE TABLE as they were first written) and with white space folded."""
+    import re
+
+    db = sqlite3.connect(path)
+    rows = sorted((type_, name, " ".join(re.sub(r"--[^\n]*", "", (sql or "").replace("IF NOT EXISTS ", "")).split()))
+                  for type_, name, sql in db.execute("SELECT type, name, sql FROM sqlite_master"))
+    steps = db.execute("SELECT name FROM migrations ORDER BY name").fetchall()
+    version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    db.close()
+    return rows, steps, version
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_every_earlier_schema_upgrades_to_the_schema_of_a_new_catalogue(tmp_path, version):
+    """Fixtures made by dhr at each earlier schema version (the Norfolk review imported and one
+    theme tagged); each, opened for writing, ends with exactly the schema a new one has."""
+    import shutil
+    from pathlib import Path
+
+    old = tmp_path / "old.db"
+    shutil.copy(Path(__file__).resolve().parent / "data" / f"catalogue-v{version}.db", old)
+    new = tmp_path / "new.db"
+    assert run("import", "--db", new, NORFOLK).exit_code == 0
+    assert run("import", "--db", old, NORFOLK).exit_code == 0  # a write: it upgrades
+    assert _schema(old) == _schema(new)
+    rows = json.loads(run("explain", "norfolk-2023-04/4", "--json", "--db", old).stdout)
+    assert {"theme": "specialist-services", "source": "a person (dhr tag)", "cue": None, "words": None} in rows
+    assert any(row["source"] == "rules" and row["cue"] for row in rows)
+    db = sqlite3.connect(old)
+    reasons = [r[0] for r in db.execute("SELECT reason FROM recommendation_themes WHERE source = 'rules'")]
+    db.close()
+    assert reasons and all(isinstance(json.loads(r), list) for r in reasons)  # JSON, as Datasette reads it

@@ -1,0 +1,120 @@
+"""The catalogue's schema over time, the llm way: named steps, each recorded in the `migrations`
+table when it is applied, and one schema version (how many steps there are).
+
+schema.sql is the source of truth for tables, indexes, the full-text index and triggers: a new
+catalogue is made from it and records every step as applied. An older catalogue runs the steps
+it has not recorded (the data changes a schema change needs), then schema.sql again, whose
+statements all say IF NOT EXISTS, to add what it lacks; so both end with the same schema (a test
+compares them for every earlier version, kept as fixtures).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from .records import DhrError, base_key
+
+
+def schema_sql() -> str:
+    """schema.sql: inside the installed package, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schema.sql", here.parent / "schema.sql"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    raise DhrError("schema.sql is missing from this installation of dhr; reinstall it")
+
+
+def _base_keys_for_all(db: sqlite3.Connection) -> None:
+    """Reviews given an id get the base key too, so that a record without an id (the same
+    review from another source, or exported and imported again) can find them."""
+    db.executemany("UPDATE reviews SET base_key = ? WHERE id = ?", [
+        (base_key(csp, published), row) for row, csp, published in db.execute(
+            "SELECT id, csp, published FROM reviews WHERE base_key IS NULL").fetchall()])
+
+
+def _reasons_as_json(db: sqlite3.Connection) -> None:
+    """A rule theme's reason was lines of "cue<TAB>words"; it is a JSON list of {cue, words},
+    which Datasette and sqlite-utils can read."""
+    rows = db.execute("SELECT rowid, reason FROM recommendation_themes "
+                      "WHERE source = 'rules' AND reason IS NOT NULL").fetchall()
+    db.executemany("UPDATE recommendation_themes SET reason = ? WHERE rowid = ?", [
+        (reason_json([tuple(line.split("\t", 1)) + ("",) for line in reason.splitlines()]), row)
+        for row, reason in rows if not reason.startswith("[")])
+
+
+def reason_json(matches) -> str:
+    """A rule theme's reason: a JSON list of {"cue": ..., "words": ...}, one per match."""
+    return json.dumps([{"cue": cue, "words": " ".join(words.split())} for cue, words, *_ in matches],
+                      ensure_ascii=False)
+
+
+# Each step: (name, what it does to the data). The first is the schema dhr began with.
+STEPS: list[tuple[str, Callable[[sqlite3.Connection], None] | None]] = [
+    ("001_first_schema", None),
+    ("002_index_reviews_by_csp", None),         # the index itself comes from schema.sql
+    ("003_base_keys_for_all_reviews", _base_keys_for_all),
+    ("004_theme_reasons_as_json", _reasons_as_json),
+]
+SCHEMA_VERSION = len(STEPS)
+
+
+def applied(db: sqlite3.Connection) -> list[str]:
+    """The steps a catalogue has: those its `migrations` table records, or for a catalogue made
+    before that table, the first `schema_version` steps."""
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "migrations" in tables:
+        return [row[0] for row in db.execute("SELECT name FROM migrations ORDER BY name")]
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return [name for name, _ in STEPS[:int(row[0])]]
+
+
+def create(db: sqlite3.Connection) -> None:
+    """Make a new catalogue's schema, all of it or none of it (a process killed here leaves no
+    half-made catalogue)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        _schema(db)
+        _record(db, [name for name, _ in STEPS])
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def upgrade(db: sqlite3.Connection) -> list[str]:
+    """Apply the steps a catalogue lacks, in order, then schema.sql again; the caller holds a
+    transaction. Returns the names applied."""
+    done = set(applied(db))
+    missing = [(name, step) for name, step in STEPS if name not in done]
+    _schema(db)
+    for name, step in missing:
+        if step is not None:
+            step(db)
+    _record(db, [name for name, _ in STEPS])  # those it had before the table, and the new
+    return [name for name, _ in missing]
+
+
+def _schema(db: sqlite3.Connection) -> None:
+    """Every statement of schema.sql (each says IF NOT EXISTS), inside the caller's transaction."""
+    statements, current = [], []
+    for line in schema_sql().splitlines():
+        current.append(line)
+        if sqlite3.complete_statement("\n".join(current)):
+            statements.append("\n".join(current))
+            current = []
+    for statement in statements:
+        if statement.strip() and not all(
+                line.strip().startswith("--") or not line.strip() for line in statement.splitlines()):
+            db.execute(statement)
+
+
+def _record(db: sqlite3.Connection, names: list[str]) -> None:
+    now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    db.executemany("INSERT OR IGNORE INTO migrations (name, applied_at) VALUES (?, ?)",
+                   [(name, now) for name in names])
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+               (str(SCHEMA_VERSION),))
