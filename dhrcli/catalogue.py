@@ -94,6 +94,7 @@ class Catalogue(Queries):
         self.taxonomy_path = taxonomy
         self.scratch = scratch
         self.notice = None  # called with one line when a write must wait for another process
+        self.relinked_in_memory = False  # read from a copy re-linked under a changed registry
         self._registry = None
         self._taxonomy = None
         self._agency_ids: dict[str, int] = {}  # written name -> agency id, for this transaction
@@ -127,8 +128,14 @@ class Catalogue(Queries):
             self.db.execute("PRAGMA busy_timeout = 10000")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._prepare(write)
-            if scratch or (target != ":memory:" and not self.read_only):
+            if write or scratch:
                 self._sync_registry()
+            elif target != ":memory:" and self._registry_changed():
+                # Reads never write: read a copy re-linked under the registry as it is now;
+                # the next write re-links the file.
+                self.db = self._in_memory()
+                self._sync_registry()
+                self.relinked_in_memory = True
         except sqlite3.OperationalError as error:
             raise DhrError(f"{self.path}: {_what_happened(error)}") from None
         except sqlite3.DatabaseError as error:
@@ -213,6 +220,13 @@ class Catalogue(Queries):
 
     def _set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def _registry_changed(self) -> bool:
+        """Whether the registry (shipped, rules or user file) changed since the catalogue was
+        last linked under it."""
+        from . import agencies
+
+        return self._meta("registry") != agencies.fingerprint(self.aliases_path)
 
     def _sync_registry(self) -> None:
         """Re-link the agencies if the registry (shipped, rules or user file) has changed

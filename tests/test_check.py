@@ -181,3 +181,21 @@ def test_every_earlier_schema_upgrades_to_the_schema_of_a_new_catalogue(tmp_path
     reasons = [r[0] for r in db.execute("SELECT reason FROM recommendation_themes WHERE source = 'rules'")]
     db.close()
     assert reasons and all(isinstance(json.loads(r), list) for r in reasons)  # JSON, as Datasette reads it
+
+
+def test_reads_never_write_even_when_the_aliases_changed(norfolk, catalogue_path, aliases_file):
+    """A changed aliases file made 'dhr search' commit a re-link: reads now apply it to a copy
+    in memory, and the next write saves it."""
+    aliases_file.parent.mkdir(parents=True, exist_ok=True)
+    aliases_file.write_text("agencies:\n  - name: Norfolk Constabulary\n    aliases: [Norfolk Plod]\n",
+                            encoding="utf-8")
+    before = catalogue_path.read_bytes()
+    found = run("search", "DVDS", "--agency", "Norfolk Plod", "--json")
+    assert found.exit_code == 0 and found.stdout.count('"number"') >= 1
+    assert "changed since the catalogue was last written" in found.stderr
+    for args in (["by-agency", "Norfolk Constabulary", "--json"], ["agencies", "--json"], ["check"],
+                 ["info", "--json"], ["export", "--json"], ["reviews"]):
+        assert run(*args).exit_code == 0, args
+    assert catalogue_path.read_bytes() == before
+    assert run("import", NORFOLK).exit_code == 0  # a write: it re-links the file
+    assert "changed since" not in run("search", "DVDS").stderr

@@ -58,6 +58,10 @@ class Where:
         catalogue = Catalogue(path, write=write, scratch=scratch, aliases=self.aliases_path(),
                               taxonomy=self.taxonomy_path())
         catalogue.notice = lambda line: click.echo(f"dhr: {line}", err=True)
+        if catalogue.relinked_in_memory:
+            click.echo("dhr: the agency registry or your aliases file changed since the catalogue "
+                       "was last written; this read applies them, and the next import (or 'dhr "
+                       "check --repair') saves that", err=True)
         return catalogue
 
     def aliases_path(self) -> Path:
