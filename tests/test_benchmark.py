@@ -1,6 +1,7 @@
 """A small run of the benchmark, to keep it working (the full run is documented in the README
 and is not part of CI). No timing is asserted: only that it runs and reports."""
 
+import pytest
 import json
 import subprocess
 import sys
@@ -23,6 +24,7 @@ def test_the_generator_is_deterministic(tmp_path):
         (tmp_path / "c" / "reviews-00000.yaml").read_text() != (tmp_path / "a" / "reviews-00000.yaml").read_text()
 
 
+@pytest.mark.slow
 def test_a_small_benchmark_runs_and_reports(tmp_path):
     out = tmp_path / "results.json"
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "S",

@@ -146,6 +146,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shuti
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (.ci/run installs it)")
+@pytest.mark.slow
 def test_html_report_prints_to_pdf_with_every_agency(norfolk, tmp_path):
     pypdf = pytest.importorskip("pypdf")
     html = _report_html(tmp_path)

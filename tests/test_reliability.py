@@ -63,6 +63,7 @@ def _sound(db: Path, whole: dict[str, tuple[int, int, int]]) -> int:
     return len(found)
 
 
+@pytest.mark.slow
 def test_killed_imports_leave_whole_reviews(tmp_path):
     data = tmp_path / "data"
     generate(data, 240, seed=3, per_file=40)  # six files, one transaction each
@@ -90,6 +91,7 @@ def test_killed_imports_leave_whole_reviews(tmp_path):
     assert _sound(db, expected) == len(expected)
 
 
+@pytest.mark.slow
 def test_searches_during_an_import_and_two_imports_at_once(tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     generate(first, 200, seed=1, per_file=50)
@@ -119,6 +121,7 @@ def test_searches_during_an_import_and_two_imports_at_once(tmp_path):
     assert searches >= 3
 
 
+@pytest.mark.slow
 def test_many_files_import_the_same_as_one_at_a_time(tmp_path):
     """With more than two files, import reads and classifies the next file in a second process;
     the catalogue must come out the same as importing the files one command at a time."""
@@ -159,6 +162,7 @@ def test_when_the_helper_process_dies_the_import_goes_on(tmp_path, catalogue_pat
     assert "6 files imported, 0 failed" in result.stderr
 
 
+@pytest.mark.slow
 def test_killing_an_import_ends_its_helper_too(tmp_path, catalogue_path):
     import signal
 
