@@ -257,9 +257,9 @@ def _load(user_path: Path | None) -> Registry:
 
 USER_HEADER = """\
 # dhr aliases: your own agency names, aliases and sectors. They win over the shipped registry.
-# Managed by `dhr agencies alias ALIAS NAME` and `dhr agencies unalias NAME`; you may edit it by
-# hand (the same form as dhrcli/data/agencies.yaml, plus `unaliases:`, shipped aliases you
-# have turned off). dhr re-links the catalogue the next time it opens after a change.
+# Managed by dhr's commands for agencies (alias, unalias, set-sector); you may edit it by hand
+# (the same form as dhrcli/data/agencies.yaml, plus `unaliases:`, shipped aliases you have
+# turned off). dhr re-links the catalogue the next time it writes to it after a change.
 """
 
 

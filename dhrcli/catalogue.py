@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import migrations
 from .queries import Queries
-from .records import (DhrError, InputError, Raw, Review, build_review,
+from .records import (DhrError, InputError, Raw, Review, Said, build_review,
                       recommendations_kept)
 
 WAIT_SECONDS = 600  # how long a write waits for another process's transaction to end
@@ -149,7 +149,7 @@ class Catalogue(Queries):
             value = str(row[0]).strip() if row and row[0] is not None else ""
             if not value.isdigit() or int(value) < 1:
                 raise DhrError(f"{self.path}: not a dhr catalogue (its schema_version is "
-                               f"{value or 'missing'!r}); give another path with --db")
+                               f"{value or 'missing'!r})", hint="db")
             version = int(value)
             if version > migrations.SCHEMA_VERSION:
                 raise DhrError(f"{self.path}: the catalogue has schema version {version}, newer "
@@ -159,8 +159,7 @@ class Catalogue(Queries):
                     self.db = self._in_memory()
                 self._upgrade(version)
         elif tables:
-            raise DhrError(f"{self.path}: this SQLite file is not a dhr catalogue; "
-                           f"give another path with --db")
+            raise DhrError(f"{self.path}: this SQLite file is not a dhr catalogue", hint="db")
         else:
             migrations.create(self.db)
         if write:
@@ -332,7 +331,8 @@ class Catalogue(Queries):
                     try:
                         key = self._store(review, result, replace)
                     except _Refused as refusal:
-                        problems.append(f"{where}:{raw.line()}: {refusal}")
+                        said = refusal.args[0]
+                        problems.append(Said(f"{where}:{raw.line()}: {said}", said.hint, **said.data))
                         continue
                     if key in keys_in_file:
                         problems.append(f"{where}:{raw.line()}: review {key!r} is in this file "
@@ -394,11 +394,10 @@ class Catalogue(Queries):
         if replace:
             return row, row["key"]
         what = f"year of death {row['year_of_death']}, " if row["year_of_death"] else ""
-        raise _Refused(
+        raise _Refused(Said(
             f"review {review.csp!r} (no id): it would replace {old - kept} of the {old} "
             f"recommendations of review {row['key']} ({what}{review.identity[:60]!r}), so it "
-            f"is likely a different review; give it its own 'id' to keep both, or import with "
-            f"--replace to replace {row['key']}")
+            f"is likely a different review", hint="replace", review=row["key"]))
 
     def _store(self, review: Review, result: ImportResult, replace: bool = False) -> str:
         """Add or update one review; returns its key. Raises _Refused for a likely different
@@ -643,8 +642,9 @@ class Catalogue(Queries):
                  if row[0] != "ok"]
         missing = self.fts_missing()
         if missing:
-            found.append(f"the full-text index is missing its table{'s' if len(missing) > 1 else ''} "
-                         f"{', '.join(missing)}: search finds nothing (dhr check --repair rebuilds it)")
+            found.append(Said(f"the full-text index is missing its table"
+                              f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}: search "
+                              f"finds nothing", hint="repair"))
         try:  # a write, so on a read-only catalogue it is run on a copy in memory
             checked = self.db if not self.read_only else self._copy()
             checked.execute("INSERT INTO recommendations_fts (recommendations_fts, rank) "
@@ -672,15 +672,14 @@ class Catalogue(Queries):
             count = sum(c for *_, c in wrong)
             examples = "; ".join(f"{written!r} linked to {name!r} (key {key!r})"
                                  for written, name, key, _ in wrong[:3])
-            found.append(f"{count} addressee link{'s' if count != 1 else ''} to an agency their "
-                         f"written name is not ({examples}{' ...' if len(wrong) > 3 else ''}); "
-                         f"dhr check --repair links them again")
+            found.append(Said(f"{count} addressee link{'s' if count != 1 else ''} to an agency "
+                              f"their written name is not ({examples}"
+                              f"{' ...' if len(wrong) > 3 else ''})", hint="repair"))
         unknown = [row[0] for row in self.db.execute(
             "SELECT DISTINCT theme FROM recommendation_themes ORDER BY 1")
             if row[0] not in self.taxonomy.themes]
         if unknown:
-            found.append(f"themes not in the taxonomy: {', '.join(unknown)} (dhr retheme takes "
-                         f"them off; what people decided is kept, should they come back)")
+            found.append(Said(f"themes not in the taxonomy: {', '.join(unknown)}", hint="retheme"))
         return found
 
     def repair(self) -> list[str]:

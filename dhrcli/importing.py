@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import Catalogue, ImportResult
-from .records import InputError, printable
+from .records import InputError, Said, printable
 
 
 @dataclass
@@ -119,8 +119,8 @@ def load(source: Source, skipped: list, limit_mb: int = MAX_SIZE_MB):
     except OSError as error:
         return InputError([f"{source.name}: cannot read this file ({error.strerror or error})"])
     if len(data) > limit:
-        return InputError([f"{source.name}: larger than {limit_mb:,} MB, the most dhr reads from "
-                           f"one input; raise it with --max-size if this file is meant"])
+        return InputError([Said(f"{source.name}: larger than {limit_mb:,} MB, the most dhr "
+                                f"reads from one input", hint="max-size")])
     if source.in_folder and not wanted(data, source.name):
         skipped.append(source.path)
         return None

@@ -152,7 +152,7 @@ def write_table(rows: Iterable[dict], columns: list[str], style: str | None, hea
         if kept < len(columns):
             dropped = ", ".join(columns[kept:])
             sys.stderr.write(f"dhr: the terminal is too narrow to show {dropped}; widen it, or "
-                             f"use --csv or --json for every column\n")
+                             f"ask for csv or json output to see every column\n")
             columns = columns[:kept]
     colour = _use_colour(out)
     cells = [[_highlight(cell, colour) for cell in line] for line in cells]

@@ -118,8 +118,7 @@ class Queries:
             canonical = {n: (registry.lookup(n) or registry.resolve(n)).name
                          for n in names + registry.names()}
             raise DhrError(f"no agency named {name!r} in the catalogue or the registry"
-                           + _did_you_mean(name, list(canonical), canonical)
-                           + "; 'dhr by-agency' lists the agencies in the catalogue")
+                           + _did_you_mean(name, list(canonical), canonical), hint="agencies")
         predecessors = []
         if with_predecessors:
             for predecessor, _date in registry.predecessors(key):
@@ -138,7 +137,7 @@ class Queries:
 
     def review_row(self, key: str) -> sqlite3.Row:
         """The review with that key (any case); DhrError with the closest keys if none."""
-        return self._find("reviews", "key", "review with id", key.strip(), "dhr reviews")
+        return self._find("reviews", "key", "review with id", key.strip(), "reviews")
 
     def _find(self, table: str, column: str, what: str, value: str, lister: str) -> sqlite3.Row:
         row = self.db.execute(f"SELECT * FROM {table} WHERE {column} = ? COLLATE NOCASE",
@@ -146,8 +145,8 @@ class Queries:
         if row:
             return row
         known = [r[0] for r in self.db.execute(f"SELECT {column} FROM {table} ORDER BY 1")]
-        raise DhrError(f"no {what} {value!r} in the catalogue" + _did_you_mean(value, known)
-                       + f"; '{lister}' lists them all")
+        raise DhrError(f"no {what} {value!r} in the catalogue" + _did_you_mean(value, known),
+                       hint=lister)
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -202,7 +201,7 @@ class Queries:
             missing = self.fts_missing()
             if missing:
                 raise DhrError(f"{self.path}: the full-text index is damaged (its table "
-                               f"{missing[0]} is missing); run 'dhr check --repair'") from None
+                               f"{missing[0]} is missing)", hint="repair") from None
             raise QueryError(str(error)) from None
         return ({**_rec_row(row), "rank": rank, "snippet": row["snippet"]}
                 for rank, row in enumerate(cursor, start=1))
@@ -323,8 +322,7 @@ class Queries:
                 "SELECT number FROM recommendations WHERE review = ? ORDER BY sort_key, position",
                 (review["id"],))]
             raise DhrError(f"review {review['key']!r} has no recommendation {number.strip()!r}"
-                           + _did_you_mean(number.strip(), numbers)
-                           + f"; 'dhr show {review['key']}' lists them")
+                           + _did_you_mean(number.strip(), numbers), hint="show", review=review["key"])
         if hash_mark:
             if not which.isdigit() or not 1 <= int(which) <= len(found):
                 raise DhrError(f"{reference!r}: review {review['key']!r} has {len(found)} "
@@ -370,7 +368,7 @@ class Queries:
         stored = self.db.execute("SELECT value FROM meta WHERE key = 'taxonomy'").fetchone()
         if stored is None or stored[0] == themes.fingerprint(self.taxonomy_path):
             return "up to date"
-        return "taxonomy changed since the last classification: run 'dhr retheme'"
+        return "taxonomy changed since the last classification: themes are due again"
 
     # -- exports, reports and statistics -----------------------------------------------------
 
@@ -517,8 +515,7 @@ def _explained(theme: str, source: str, reason: str | None, taxonomy) -> list[di
     if source == "rules":  # the reason is a JSON list of {"cue", "words"}, one per match
         return [{"theme": theme, "source": "rules", "cue": match["cue"], "words": match["words"]}
                 for match in json.loads(reason or "[]")]
-    said = {"file": "the review file", "person": "a person (dhr tag)"}.get(source, source)
-    return [{"theme": theme, "source": said, "cue": None, "words": None}]
+    return [{"theme": theme, "source": source, "cue": None, "words": None}]
 
 
 def _rec_row(row: sqlite3.Row) -> dict:

@@ -15,8 +15,6 @@ from collections.abc import Callable
 _WORD = re.compile(r"\w")
 LONGEST_TERM = 6  # words
 
-RAW_HINT = ("FTS5 syntax: words, \"a phrase\", prefix*, AND, OR, NOT, NEAR(a b, 5), "
-            "with parentheses; drop --raw to search the words as written")
 
 
 def _phrase(text: str) -> str | None:

@@ -39,8 +39,24 @@ MONTHS = {
 }
 
 
+class Said(str):
+    """One line the core says, with the code of a hint that only the command line words (what
+    to run next: see dhrcli/cli/hints.py) and the data the hint needs. The core names no
+    commands and no options."""
+
+    def __new__(cls, text: str, hint: str | None = None, **data):
+        line = super().__new__(cls, text)
+        line.hint, line.data = hint, data
+        return line
+
+
 class DhrError(Exception):
-    """A mistake in what the user gave dhr: shown as one line, never as a traceback."""
+    """A mistake in what the user gave dhr: shown as one line, never as a traceback. `hint`
+    names what the command line may suggest (see Said)."""
+
+    def __init__(self, message: str, hint: str | None = None, **data):
+        super().__init__(message)
+        self.hint, self.data = hint, data
 
 
 class InputError(DhrError):
@@ -275,7 +291,7 @@ def build_review(raw: Raw, where: str) -> tuple[Review | None, list[str], list[s
         problem(("id",), f"id {review_id!r} may hold only letters, digits, '.', '_' and '-'")
     elif review_id is not None and len(review_id) > MAX_ID:
         problem(("id",), f"id is {len(review_id)} characters long; dhr takes at most {MAX_ID} "
-                         f"(it names the review's file in 'dhr export --yaml -o')")
+                         f"(it names the review's file when reviews are exported as files)")
     title = text_field("title")
     basis = text_field("basis")
     source_url = text_field("source_url")

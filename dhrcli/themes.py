@@ -290,7 +290,7 @@ class Taxonomy:
 
         close = difflib.get_close_matches(slug, list(self.themes), n=3, cutoff=0.5)
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-        raise DhrError(f"no theme {slug!r}{hint}; 'dhr themes' lists them")
+        raise DhrError(f"no theme {slug!r}{hint}", hint="themes")
 
     def expansions(self, term: str) -> list[str] | None:
         """The glossary group a term belongs to (the term first), or None."""

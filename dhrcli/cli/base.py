@@ -30,7 +30,9 @@ class DhrGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DhrError as error:
-            raise click.ClickException(str(error)) from None
+            from .hints import worded
+
+            raise click.ClickException(worded(error)) from None
         except sqlite3.Error as error:
             from ..catalogue import describe
 

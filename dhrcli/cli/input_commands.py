@@ -11,7 +11,9 @@ from .base import cli, db_option
 
 
 def _say(line: str) -> None:
-    click.echo(line, err=True)
+    from .hints import worded
+
+    click.echo(worded(line), err=True)
 
 
 class _Progress:

@@ -36,7 +36,8 @@ def search(query, raw, exact, filters, limit, fmt, style, headers, where):
     """
     from ..queries import SEARCH_COLUMNS, QueryError
     from ..output import write
-    from ..query import RAW_HINT, to_match
+    from ..query import to_match
+    from .hints import RAW_HINT
 
     catalogue = where.open()
     expanded = []
@@ -178,6 +179,8 @@ def info(fmt, style, headers, where):
     for key, path in (("aliases_file", where.aliases_path()), ("taxonomy_file", where.taxonomy_path())):
         if not path.is_file():
             record[key] += " (not created yet)"
+    if record.get("themes") != "up to date":
+        record["themes"] += "; run 'dhr retheme'"
     if fmt is None and style is None:
         write_record(record, None)
     else:
@@ -203,9 +206,11 @@ def check(repair, where):
     if repair:
         for line in catalogue.repair():
             click.echo(f"dhr: {line}", err=True)
+    from .hints import worded
+
     problems = catalogue.problems()
     for line in problems:
-        click.echo(f"{catalogue.path}: {line}", err=True)
+        click.echo(f"{catalogue.path}: {worded(line)}", err=True)
     if problems:
         raise SystemExit(1)
     click.echo(f"dhr: {catalogue.path}: no problems found", err=True)

@@ -89,6 +89,7 @@ def explain(reference, fmt, style, headers, where):
     from ..output import write, write_record
 
     rec, rows = where.open().explanation(reference)
+    rows = _sourced(rows)
     columns = ["theme", "source", "cue", "words"]
     if fmt is None:
         write_record({"recommendation": f"{rec['review_id']}/{rec['number']}", "text": rec["text"]},
@@ -98,6 +99,13 @@ def explain(reference, fmt, style, headers, where):
             click.echo("No themes: no cue of the taxonomy matched, and no person gave one.")
             return
     write(rows, columns, fmt, style, headers)
+
+
+SOURCES = {"file": "the review file", "person": "a person (dhr tag)"}  # how explain words them
+
+
+def _sourced(rows: list[dict]) -> list[dict]:
+    return [{**row, "source": SOURCES.get(row["source"], row["source"])} for row in rows]
 
 
 def _decide(reference, theme_names, action, where):

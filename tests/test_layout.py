@@ -1,0 +1,64 @@
+"""The shape of the house: the core below the command line knows nothing of click, and words no
+command or option in what it says (it gives a hint code; dhrcli/cli/hints.py words it)."""
+
+import ast
+import re
+from pathlib import Path
+
+import click
+
+from dhrcli.cli import cli
+
+PACKAGE = Path(__file__).resolve().parent.parent / "dhrcli"
+
+
+def _core_modules():
+    return [p for p in PACKAGE.rglob("*.py") if "cli" not in p.relative_to(PACKAGE).parts[:1]]
+
+
+def _strings(tree):
+    """Every string constant in a module but its docstrings."""
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            body = getattr(node, "body", [])
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docstrings.add(id(body[0].value))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            yield node.lineno, node.value
+
+
+def _names():
+    commands, options = set(), set()
+
+    def walk(group):
+        for name, command in group.commands.items():
+            commands.add(name)
+            options.update(o for p in command.params for o in getattr(p, "opts", []) if o.startswith("--"))
+            if isinstance(command, click.Group):
+                walk(command)
+
+    walk(cli)
+    return commands, options
+
+
+def test_no_module_below_the_command_line_imports_click():
+    for path in _core_modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not any(n == "click" or n.startswith("click.") for n in names), f"{path.name} imports click"
+
+
+def test_no_module_below_the_command_line_words_a_command_or_option():
+    commands, options = _names()
+    command = re.compile(r"\bdhr (" + "|".join(sorted(map(re.escape, commands), key=len, reverse=True)) + r")\b")
+    option = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, options), key=len, reverse=True)) + r")\b")
+    found = []
+    for path in _core_modules():
+        for line, text in _strings(ast.parse(path.read_text(encoding="utf-8"))):
+            if command.search(text) or option.search(text):
+                found.append(f"{path.relative_to(PACKAGE)}:{line}: {text[:60]!r}")
+    assert found == []
