@@ -168,7 +168,7 @@ class Catalogue(Queries):
             self.db.execute("PRAGMA cache_size = -65536")  # 64 MiB of page cache for bulk imports
             self.db.execute("PRAGMA temp_store = MEMORY")
 
-    def _copy(self) -> sqlite3.Connection:
+    def copy_in_memory(self) -> sqlite3.Connection:
         """A copy in memory of the catalogue, the open one left as it is."""
         copy = sqlite3.connect(":memory:", isolation_level=None)
         self.db.backup(copy)
@@ -176,7 +176,7 @@ class Catalogue(Queries):
 
     def _in_memory(self) -> sqlite3.Connection:
         """A copy in memory of the open catalogue, which then stands in for it."""
-        copy = self._copy()
+        copy = self.copy_in_memory()
         self.db.close()
         copy.row_factory = sqlite3.Row
         copy.execute("PRAGMA foreign_keys = ON")
@@ -299,7 +299,7 @@ class Catalogue(Queries):
                 self.db.execute("UPDATE recommendation_agencies SET agency = ? "
                                 "WHERE written = ? AND agency = ?", (new, written, old))
                 changed += count
-        self._drop_unused_agencies()
+        self.drop_unused_agencies()
         self._settle_names(touched)
         return changed
 
@@ -346,7 +346,7 @@ class Catalogue(Queries):
 
                     self._set_meta("taxonomy", themes.fingerprint(self.taxonomy_path))
                 if result.updated:
-                    self._drop_unused_agencies()
+                    self.drop_unused_agencies()
         except InputError as error:
             found = problems + [p for p in error.problems if p not in problems]
             raise InputError(found + result.warnings) from None
@@ -624,93 +624,6 @@ class Catalogue(Queries):
         self.retheme(only=[row["id"]])
         return row
 
-    # -- checking -----------------------------------------------------------------------------
-
-    FTS_TABLES = ("recommendations_fts", "recommendations_fts_data", "recommendations_fts_idx",
-                  "recommendations_fts_docsize", "recommendations_fts_config")
-
-    def fts_missing(self) -> list[str]:
-        """The tables of the full-text index that are not there (none on a sound catalogue)."""
-        present = {row[0] for row in self.db.execute(
-            "SELECT name FROM sqlite_master WHERE name LIKE 'recommendations_fts%'")}
-        return [name for name in self.FTS_TABLES if name not in present]
-
-    def problems(self) -> list[str]:
-        """What is wrong with the catalogue: SQLite's integrity check, the full-text index,
-        foreign keys, and links that lead nowhere. Empty when all is well."""
-        found = [f"SQLite: {row[0]}" for row in self.db.execute("PRAGMA integrity_check")
-                 if row[0] != "ok"]
-        missing = self.fts_missing()
-        if missing:
-            found.append(Said(f"the full-text index is missing its table"
-                              f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}: search "
-                              f"finds nothing", hint="repair"))
-        try:  # a write, so on a read-only catalogue it is run on a copy in memory
-            checked = self.db if not self.read_only else self._copy()
-            checked.execute("INSERT INTO recommendations_fts (recommendations_fts, rank) "
-                            "VALUES ('integrity-check', 1)")
-        except sqlite3.DatabaseError as error:
-            found.append(f"the full-text index does not match the recommendations ({error})")
-        for table, rowid, parent, _ in self.db.execute("PRAGMA foreign_key_check"):
-            found.append(f"{table} row {rowid} points to a missing row of {parent}")
-        checks = (
-            ("SELECT count(*) FROM agencies WHERE id NOT IN "
-             "(SELECT agency FROM recommendation_agencies)", "agencies with no recommendations"),
-            ("SELECT count(*) FROM reviews WHERE id NOT IN (SELECT review FROM recommendations)",
-             "reviews with no recommendations"),
-        )
-        for sql, what in checks:
-            count = self.db.execute(sql).fetchone()[0]
-            if count:
-                found.append(f"{count} {what}")
-        wrong = self.db.execute("SELECT ra.written, a.key, a.name, count(*) FROM "
-                                "recommendation_agencies ra JOIN agencies a ON a.id = ra.agency "
-                                "GROUP BY ra.written, a.key ORDER BY ra.written, a.key").fetchall()
-        wrong = [(written, name, key, count) for written, key, name, count in wrong
-                 if self.registry.resolve(written).key != key]
-        if wrong:
-            count = sum(c for *_, c in wrong)
-            examples = "; ".join(f"{written!r} linked to {name!r} (key {key!r})"
-                                 for written, name, key, _ in wrong[:3])
-            found.append(Said(f"{count} addressee link{'s' if count != 1 else ''} to an agency "
-                              f"their written name is not ({examples}"
-                              f"{' ...' if len(wrong) > 3 else ''})", hint="repair"))
-        unknown = [row[0] for row in self.db.execute(
-            "SELECT DISTINCT theme FROM recommendation_themes ORDER BY 1")
-            if row[0] not in self.taxonomy.themes]
-        if unknown:
-            found.append(Said(f"themes not in the taxonomy: {', '.join(unknown)}", hint="retheme"))
-        return found
-
-    def repair(self) -> list[str]:
-        """Rebuild what can be rebuilt - the full-text index, dangling links, agencies with
-        no recommendations, derived sectors and themes - and say what was done."""
-        done = []
-        if self.fts_missing():  # a part of the index is gone: make it again from the schema
-            with self.transaction():
-                for name in self.FTS_TABLES:  # the index first; then what is left of its tables
-                    self.db.execute(f"DROP TABLE IF EXISTS {name}")
-                migrations.upgrade(self.db)
-        with self.transaction():
-            self.db.execute("INSERT INTO recommendations_fts (recommendations_fts) VALUES ('rebuild')")
-            done.append("rebuilt the full-text index")
-            dangling = self.db.execute(
-                "DELETE FROM recommendation_agencies WHERE recommendation NOT IN "
-                "(SELECT id FROM recommendations) OR agency NOT IN (SELECT id FROM agencies)").rowcount
-            dangling += self.db.execute(
-                "DELETE FROM recommendation_themes WHERE recommendation NOT IN "
-                "(SELECT id FROM recommendations)").rowcount
-            if dangling:
-                done.append(f"removed {dangling} links to missing rows")
-            orphans = self._drop_unused_agencies()
-            if orphans:
-                done.append(f"removed {orphans} agencies with no recommendations")
-        changed = self.relink()
-        done.append(f"re-linked the addressees and their sectors ({changed} links changed)")
-        changed = self.retheme()
-        done.append(f"classified the themes again ({changed} recommendations changed)")
-        return done
-
     # -- agencies -----------------------------------------------------------------------------
 
     def known_names(self) -> list[str]:
@@ -725,7 +638,7 @@ class Catalogue(Queries):
 
         return name_index(self.known_names())
 
-    def _drop_unused_agencies(self) -> int:
+    def drop_unused_agencies(self) -> int:
         """Delete the agencies no recommendation is addressed to, and forget the ids this
         catalogue had noted for names: SQLite gives a deleted row's id to the next new agency,
         and a noted id would then link a name to the wrong body."""

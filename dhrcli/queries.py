@@ -198,7 +198,9 @@ class Queries:
         try:
             cursor = self.db.execute(sql, [match, *params])
         except sqlite3.OperationalError as error:
-            missing = self.fts_missing()
+            from .checking import fts_missing
+
+            missing = fts_missing(self.db)
             if missing:
                 raise DhrError(f"{self.path}: the full-text index is damaged (its table "
                                f"{missing[0]} is missing)", hint="repair") from None

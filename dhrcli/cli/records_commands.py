@@ -202,13 +202,14 @@ def check(repair, where):
         dhr check
         dhr check --repair
     """
-    catalogue = where.open(write=repair)
-    if repair:
-        for line in catalogue.repair():
-            click.echo(f"dhr: {line}", err=True)
+    from .. import checking
     from .hints import worded
 
-    problems = catalogue.problems()
+    catalogue = where.open(write=repair)
+    if repair:
+        for line in checking.repair(catalogue):
+            click.echo(f"dhr: {line}", err=True)
+    problems = checking.problems(catalogue)
     for line in problems:
         click.echo(f"{catalogue.path}: {worded(line)}", err=True)
     if problems:

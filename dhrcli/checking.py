@@ -1,0 +1,99 @@
+"""Checking a catalogue and mending what can be mended: SQLite's integrity, the full-text index
+(and its tables), the links between reviews, recommendations, agencies and themes. Functions
+over an open catalogue; `dhr check` calls them."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from . import migrations
+from .records import Said
+
+
+FTS_TABLES = ("recommendations_fts", "recommendations_fts_data", "recommendations_fts_idx",
+              "recommendations_fts_docsize", "recommendations_fts_config")
+
+
+def fts_missing(db: sqlite3.Connection) -> list[str]:
+    """The tables of the full-text index that are not there (none on a sound catalogue)."""
+    present = {row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE name LIKE 'recommendations_fts%'")}
+    return [name for name in FTS_TABLES if name not in present]
+
+
+def problems(catalogue) -> list[str]:
+    """What is wrong with the catalogue: SQLite's integrity check, the full-text index,
+    foreign keys, and links that lead nowhere. Empty when all is well."""
+    found = [f"SQLite: {row[0]}" for row in catalogue.db.execute("PRAGMA integrity_check")
+             if row[0] != "ok"]
+    missing = fts_missing(catalogue.db)
+    if missing:
+        found.append(Said(f"the full-text index is missing its table"
+                          f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}: search "
+                          f"finds nothing", hint="repair"))
+    try:  # a write, so on a read-only catalogue it is run on a copy in memory
+        checked = catalogue.db if not catalogue.read_only else catalogue.copy_in_memory()
+        checked.execute("INSERT INTO recommendations_fts (recommendations_fts, rank) "
+                        "VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as error:
+        found.append(f"the full-text index does not match the recommendations ({error})")
+    for table, rowid, parent, _ in catalogue.db.execute("PRAGMA foreign_key_check"):
+        found.append(f"{table} row {rowid} points to a missing row of {parent}")
+    checks = (
+        ("SELECT count(*) FROM agencies WHERE id NOT IN "
+         "(SELECT agency FROM recommendation_agencies)", "agencies with no recommendations"),
+        ("SELECT count(*) FROM reviews WHERE id NOT IN (SELECT review FROM recommendations)",
+         "reviews with no recommendations"),
+    )
+    for sql, what in checks:
+        count = catalogue.db.execute(sql).fetchone()[0]
+        if count:
+            found.append(f"{count} {what}")
+    wrong = catalogue.db.execute("SELECT ra.written, a.key, a.name, count(*) FROM "
+                            "recommendation_agencies ra JOIN agencies a ON a.id = ra.agency "
+                            "GROUP BY ra.written, a.key ORDER BY ra.written, a.key").fetchall()
+    wrong = [(written, name, key, count) for written, key, name, count in wrong
+             if catalogue.registry.resolve(written).key != key]
+    if wrong:
+        count = sum(c for *_, c in wrong)
+        examples = "; ".join(f"{written!r} linked to {name!r} (key {key!r})"
+                             for written, name, key, _ in wrong[:3])
+        found.append(Said(f"{count} addressee link{'s' if count != 1 else ''} to an agency "
+                          f"their written name is not ({examples}"
+                          f"{' ...' if len(wrong) > 3 else ''})", hint="repair"))
+    unknown = [row[0] for row in catalogue.db.execute(
+        "SELECT DISTINCT theme FROM recommendation_themes ORDER BY 1")
+        if row[0] not in catalogue.taxonomy.themes]
+    if unknown:
+        found.append(Said(f"themes not in the taxonomy: {', '.join(unknown)}", hint="retheme"))
+    return found
+
+
+def repair(catalogue) -> list[str]:
+    """Rebuild what can be rebuilt - the full-text index, dangling links, agencies with
+    no recommendations, derived sectors and themes - and say what was done."""
+    done = []
+    if fts_missing(catalogue.db):  # a part of the index is gone: make it again from the schema
+        with catalogue.transaction():
+            for name in FTS_TABLES:  # the index first; then what is left of its tables
+                catalogue.db.execute(f"DROP TABLE IF EXISTS {name}")
+            migrations.upgrade(catalogue.db)
+    with catalogue.transaction():
+        catalogue.db.execute("INSERT INTO recommendations_fts (recommendations_fts) VALUES ('rebuild')")
+        done.append("rebuilt the full-text index")
+        dangling = catalogue.db.execute(
+            "DELETE FROM recommendation_agencies WHERE recommendation NOT IN "
+            "(SELECT id FROM recommendations) OR agency NOT IN (SELECT id FROM agencies)").rowcount
+        dangling += catalogue.db.execute(
+            "DELETE FROM recommendation_themes WHERE recommendation NOT IN "
+            "(SELECT id FROM recommendations)").rowcount
+        if dangling:
+            done.append(f"removed {dangling} links to missing rows")
+        orphans = catalogue.drop_unused_agencies()
+        if orphans:
+            done.append(f"removed {orphans} agencies with no recommendations")
+    changed = catalogue.relink()
+    done.append(f"re-linked the addressees and their sectors ({changed} links changed)")
+    changed = catalogue.retheme()
+    done.append(f"classified the themes again ({changed} recommendations changed)")
+    return done
