@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import migrations
+from . import migrations, theming
 from .queries import Queries
 from .records import (DhrError, InputError, Raw, Review, Said, build_review,
                       recommendations_kept)
@@ -217,7 +217,7 @@ class Catalogue(Queries):
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def _set_meta(self, key: str, value: str) -> None:
+    def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def _registry_changed(self) -> bool:
@@ -238,7 +238,7 @@ class Catalogue(Queries):
         try:
             with self.transaction():
                 self._relink()
-                self._set_meta("registry", current)
+                self.set_meta("registry", current)
         except sqlite3.OperationalError as error:
             if "readonly" not in str(error) and "read-only" not in str(error):
                 raise
@@ -284,7 +284,7 @@ class Catalogue(Queries):
         self._registry = None  # the registry's files may have changed since it was loaded
         with self.transaction():
             changed = self._relink()
-            self._set_meta("registry", agencies.fingerprint(self.aliases_path))
+            self.set_meta("registry", agencies.fingerprint(self.aliases_path))
         return changed
 
     def _relink(self) -> int:
@@ -344,7 +344,7 @@ class Catalogue(Queries):
                 if self._meta("taxonomy") is None:
                     from . import themes
 
-                    self._set_meta("taxonomy", themes.fingerprint(self.taxonomy_path))
+                    self.set_meta("taxonomy", themes.fingerprint(self.taxonomy_path))
                 if result.updated:
                     self.drop_unused_agencies()
         except InputError as error:
@@ -440,7 +440,7 @@ class Catalogue(Queries):
         # All the review's rows in three statements: ids are given here, not by SQLite, so
         # that each table is written in one go.
         seen: dict[str, int] = {}
-        decisions = self._decisions(key)
+        decisions = theming.decisions(self, key)
         next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM recommendations").fetchone()[0]
         recs, links, themes = [], [], []
         for position, rec in enumerate(review.recommendations, start=1):
@@ -449,7 +449,8 @@ class Catalogue(Queries):
             given = json.dumps(rec.themes) if rec.themes is not None else None
             recs.append((rec_row, review_row, position, rec.number, rec.sort_key, occurrence,
                          rec.text, given))
-            found = self.themes_for(rec.text, rec.themes, decisions.get((rec.number, occurrence), {}))
+            found = theming.themes_for(self, rec.text, rec.themes,
+                                       decisions.get((rec.number, occurrence), {}))
             themes.extend((rec_row, theme, source, reason) for theme, (source, reason) in found.items())
             for i, name in enumerate(rec.to, 1):
                 agency = self._agency_for(name)
@@ -535,94 +536,6 @@ class Catalogue(Queries):
             n += 1
             key = f"{base}-{n}"
         return key
-
-    # -- themes -------------------------------------------------------------------------------
-
-    def _decisions(self, review_key: str) -> dict[tuple[str, int], dict[str, str]]:
-        """(number, occurrence) -> {theme: 'add' or 'remove'}: what people decided."""
-        decided: dict[tuple[str, int], dict[str, str]] = {}
-        for number, occurrence, theme, action in self.db.execute(
-                "SELECT number, occurrence, theme, action FROM theme_decisions WHERE review = ?",
-                (review_key,)):
-            decided.setdefault((number, occurrence), {})[theme] = action
-        return decided
-
-    def themes_for(self, text: str, given: list[str] | None,
-                   decided: dict[str, str]) -> dict[str, tuple[str, str | None]]:
-        """theme -> (source, reason) for one recommendation: the review file's themes if it
-        gave any, else the rules'; then what people added or removed, which always wins."""
-        known = self.taxonomy.themes
-        if given is not None:  # a theme the taxonomy has since lost is left out (and kept)
-            found = {theme: ("file", None) for theme in given if theme in known}
-        else:
-            from .pipeline import reasons
-
-            rules = self.rules_done.get(text)
-            if rules is None:
-                rules = reasons(self.taxonomy, text)
-            found = {theme: ("rules", why) for theme, why in rules.items()}
-        for theme, action in decided.items():
-            if action == "add" and theme in known:
-                found[theme] = ("person", None)
-            else:
-                found.pop(theme, None)
-        return found
-
-    def _insert_themes(self, rec_row: int, found: dict[str, tuple[str, str | None]]) -> None:
-        self.db.executemany(
-            "INSERT INTO recommendation_themes (recommendation, theme, source, reason) "
-            "VALUES (?, ?, ?, ?)",
-            [(rec_row, theme, source, reason) for theme, (source, reason) in found.items()])
-
-    def retheme(self, only: list[int] | None = None) -> int:
-        """Classify every recommendation (or those rows) again under the current taxonomy,
-        keeping what the review files and people said, in one transaction. Returns how many
-        recommendations' themes changed."""
-        from . import themes
-
-        changed = 0
-        with self.transaction():
-            rows = self.db.execute(
-                "SELECT r.id, r.text, r.themes_given, r.number, r.occurrence, v.key, "
-                "(SELECT json_group_array(theme) FROM (SELECT theme FROM recommendation_themes "
-                " WHERE recommendation = r.id ORDER BY theme)) AS current "
-                "FROM recommendations r JOIN reviews v ON v.id = r.review "
-                + (f"WHERE r.id IN ({', '.join('?' * len(only))}) " if only else "")
-                + "ORDER BY r.id", only or []).fetchall()
-            decisions: dict[str, dict] = {}
-            for rec_id, text, given, number, occurrence, key, current in rows:
-                if key not in decisions:
-                    decisions[key] = self._decisions(key)
-                given = json.loads(given) if given is not None else None
-                found = self.themes_for(text, given, decisions[key].get((number, occurrence), {}))
-                if sorted(found) != json.loads(current):
-                    changed += 1
-                self.db.execute("DELETE FROM recommendation_themes WHERE recommendation = ?",
-                                (rec_id,))
-                self._insert_themes(rec_id, found)
-            if not only:
-                self._set_meta("taxonomy", themes.fingerprint(self.taxonomy_path))
-        return changed
-
-    def decide(self, reference: str, themes: list[str], action: str) -> dict:
-        """Record that a person adds ('add') or removes ('remove') themes on a recommendation,
-        and apply it at once. Returns the recommendation's row."""
-        row = self.recommendation_row(reference)
-        held = {r[0] for r in self.db.execute(  # what untag may take off, known or not
-            "SELECT theme FROM recommendation_themes WHERE recommendation = ? UNION "
-            "SELECT theme FROM theme_decisions WHERE review = ? AND number = ? AND occurrence = ?",
-            (row["id"], row["review_id"], row["number"], row["occurrence"]))}
-        for theme in themes:
-            if action == "add" or theme not in held:
-                self.taxonomy.check(theme)
-        with self.transaction():
-            self.db.executemany(
-                "INSERT OR REPLACE INTO theme_decisions (review, number, occurrence, theme, action) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(row["review_id"], row["number"], row["occurrence"], theme, action)
-                 for theme in themes])
-        self.retheme(only=[row["id"]])
-        return row
 
     # -- agencies -----------------------------------------------------------------------------
 

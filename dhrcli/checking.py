@@ -8,6 +8,7 @@ import sqlite3
 
 from . import migrations
 from .records import Said
+from .theming import retheme
 
 
 FTS_TABLES = ("recommendations_fts", "recommendations_fts_data", "recommendations_fts_idx",
@@ -94,6 +95,6 @@ def repair(catalogue) -> list[str]:
             done.append(f"removed {orphans} agencies with no recommendations")
     changed = catalogue.relink()
     done.append(f"re-linked the addressees and their sectors ({changed} links changed)")
-    changed = catalogue.retheme()
+    changed = retheme(catalogue)
     done.append(f"classified the themes again ({changed} recommendations changed)")
     return done

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .. import theming
 from .base import RECORD_TABLE, SECTORS, cli, db_option, output_options
 
 
@@ -110,7 +111,7 @@ def _sourced(rows: list[dict]) -> list[dict]:
 
 def _decide(reference, theme_names, action, where):
     catalogue = where.open(write=True)
-    row = catalogue.decide(reference, list(theme_names), action)
+    row = theming.decide(catalogue, reference, list(theme_names), action)
     _, rows = catalogue.explanation(f"{row['review_id']}/{row['number']}#{row['occurrence']}")
     now = sorted({r["theme"] for r in rows if not r["source"].startswith("removed")})
     click.echo(f"dhr: {row['review_id']}/{row['number']} now has themes: "
@@ -161,7 +162,7 @@ def retheme(where):
     """
     catalogue = where.open(write=True)
     total = catalogue.info()["recommendations"]
-    changed = catalogue.retheme()
+    changed = theming.retheme(catalogue)
     click.echo(f"dhr: {changed} of {total} recommendations changed themes", err=True)
 
 
