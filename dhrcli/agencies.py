@@ -13,7 +13,6 @@ import datetime
 import hashlib
 import os
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 from contextlib import contextmanager
@@ -66,15 +65,6 @@ class Succession:
     predecessor: str  # keys
     successor: str
     date: str
-
-
-def user_aliases_path() -> Path:
-    """The user's aliases file: $XDG_CONFIG_HOME/dhr/aliases.yaml, else ~/.config/dhr/aliases.yaml
-    (%APPDATA%\\dhr\\aliases.yaml on Windows)."""
-    if sys.platform == "win32" and os.environ.get("APPDATA"):
-        return Path(os.environ["APPDATA"]) / "dhr" / "aliases.yaml"
-    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base) / "dhr" / "aliases.yaml"
 
 
 def fingerprint(user_path: Path | None) -> str:

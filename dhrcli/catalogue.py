@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import sys
 from contextlib import contextmanager
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,15 +20,6 @@ from .records import (DhrError, InputError, Raw, Review, Said, build_review,
                       recommendations_kept)
 
 WAIT_SECONDS = 600  # how long a write waits for another process's transaction to end
-
-
-def default_path() -> Path:
-    """The per-user catalogue: $XDG_DATA_HOME/dhr/dhr.db, else ~/.local/share/dhr/dhr.db
-    (on Windows, %LOCALAPPDATA%\\dhr\\dhr.db)."""
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "dhr" / "dhr.db"
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "dhr" / "dhr.db"
 
 
 @dataclass

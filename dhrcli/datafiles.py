@@ -30,15 +30,6 @@ def read_yaml(path: Path, what: str) -> dict:
     return data
 
 
-def cache_dir() -> Path:
-    """$XDG_CACHE_HOME/dhr, else ~/.cache/dhr (%LOCALAPPDATA%\\dhr\\cache on Windows)."""
-    import sys
-
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "dhr" / "cache"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dhr"
-
-
 def cached(kind: str, fingerprint: str, build):
     """What build() returns, kept in the user's cache under a key made of `fingerprint` and
     dhr's version, so that a command need not parse the same YAML files again. A cache that
@@ -47,7 +38,9 @@ def cached(kind: str, fingerprint: str, build):
 
     from . import __version__
 
-    path = cache_dir() / f"{kind}-{__version__}-{_code()}-{fingerprint[:24]}.pickle"
+    from .paths import cache
+
+    path = cache() / f"{kind}-{__version__}-{_code()}-{fingerprint[:24]}.pickle"
     try:
         with open(path, "rb") as handle:
             return _Only(handle).load()

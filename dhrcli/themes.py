@@ -10,9 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import defaultdict
-import os
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -299,14 +297,6 @@ class Taxonomy:
             if key in (" ".join(_fold_words(t)) for t in group):
                 return [term] + [t for t in group if " ".join(_fold_words(t)) != key]
         return None
-
-
-def user_taxonomy_path() -> Path:
-    """$XDG_CONFIG_HOME/dhr/taxonomy.yaml, else ~/.config/dhr/taxonomy.yaml."""
-    if sys.platform == "win32" and os.environ.get("APPDATA"):
-        return Path(os.environ["APPDATA"]) / "dhr" / "taxonomy.yaml"
-    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base) / "dhr" / "taxonomy.yaml"
 
 
 def fingerprint(user_path: Path | None) -> str:

@@ -77,3 +77,16 @@ def test_help_has_an_example_for_every_command():
         result = run(name, "--help")
         assert result.exit_code == 0
         assert "Example:" in result.stdout, name
+
+
+def test_dhr_home_puts_every_user_file_in_one_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("DHR_DB")
+    monkeypatch.delenv("DHR_ALIASES")
+    home = tmp_path / "home"
+    monkeypatch.setenv("DHR_HOME", str(home))
+    assert run("import", NORFOLK).exit_code == 0
+    record = json.loads(run("info", "--json").stdout)[0]
+    assert record["database"] == f"{home}/dhr.db"
+    assert record["aliases_file"] == f"{home}/aliases.yaml (not created yet)"
+    assert record["taxonomy_file"] == f"{home}/taxonomy.yaml (not created yet)"
+    assert (home / "dhr.db").exists() and any((home / "cache").glob("*.pickle"))

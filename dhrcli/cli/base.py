@@ -54,9 +54,10 @@ class Where:
     def open(self, write: bool = False, scratch: bool = False, empty: bool = False):
         """The catalogue; `scratch`, a copy of it in memory (`empty`: an empty one) that
         nothing is written from."""
-        from ..catalogue import Catalogue, default_path
+        from .. import paths
+        from ..catalogue import Catalogue
 
-        path = Path(os.devnull) if empty else Path(self.db) if self.db else default_path()
+        path = Path(os.devnull) if empty else Path(self.db) if self.db else paths.catalogue()
         catalogue = Catalogue(path, write=write, scratch=scratch, aliases=self.aliases_path(),
                               taxonomy=self.taxonomy_path())
         catalogue.notice = lambda line: click.echo(f"dhr: {line}", err=True)
@@ -67,14 +68,14 @@ class Where:
         return catalogue
 
     def aliases_path(self) -> Path:
-        from ..agencies import user_aliases_path
+        from .. import paths
 
-        return Path(self.aliases) if self.aliases else user_aliases_path()
+        return Path(self.aliases) if self.aliases else paths.aliases()
 
     def taxonomy_path(self) -> Path:
-        from ..themes import user_taxonomy_path
+        from .. import paths
 
-        return Path(self.taxonomy) if self.taxonomy else user_taxonomy_path()
+        return Path(self.taxonomy) if self.taxonomy else paths.taxonomy()
 
 
 def db_option(command):
