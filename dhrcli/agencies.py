@@ -10,7 +10,6 @@ dhrcli/data/sector_rules.yaml. Nothing here knows SQL or the command line.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import os
 import re
 import unicodedata
@@ -69,12 +68,9 @@ class Succession:
 
 def fingerprint(user_path: Path | None) -> str:
     """Changes whenever what a name links to could change; cheap (no parsing)."""
-    digest = hashlib.sha256(RULES_REVISION.encode())
-    for path in (SHIPPED, RULES, user_path):
-        if path is not None and path.is_file():
-            digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    from .datafiles import fingerprint as of_files
+
+    return of_files(RULES_REVISION, SHIPPED, RULES, user_path)
 
 
 class Registry:

@@ -30,6 +30,19 @@ def read_yaml(path: Path, what: str) -> dict:
     return data
 
 
+def fingerprint(salt: str, *paths: Path | None) -> str:
+    """A key that changes whenever one of these data files changes (or `salt`, for a change in
+    how they are read): cheap, no parsing. A missing file counts as empty."""
+    import hashlib
+
+    digest = hashlib.sha256(salt.encode())
+    for path in paths:
+        if path is not None and path.is_file():
+            digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
 def cached(kind: str, fingerprint: str, build):
     """What build() returns, kept in the user's cache under a key made of `fingerprint` and
     dhr's version, so that a command need not parse the same YAML files again. A cache that

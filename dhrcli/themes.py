@@ -8,7 +8,6 @@ matched which words. Nothing here knows SQL or the command line.
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections import defaultdict
 import re
 from dataclasses import dataclass, field
@@ -300,12 +299,10 @@ class Taxonomy:
 
 
 def fingerprint(user_path: Path | None) -> str:
-    digest = hashlib.sha256(b"themes 1")
-    for path in (SHIPPED, GLOSSARY, user_path):
-        if path is not None and path.is_file():
-            digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    """Changes whenever the themes or glossary could change; cheap (no parsing)."""
+    from .datafiles import fingerprint as of_files
+
+    return of_files("themes 1", SHIPPED, GLOSSARY, user_path)
 
 
 def load(user_path: Path | None) -> Taxonomy:
