@@ -47,7 +47,7 @@ class QueryError(DhrError):
 
 @dataclass
 class Filters:
-    """What a query is narrowed to; every part optional."""
+    """What a query is narrowed to; every part optional. Plain data: Queries turns it into SQL."""
 
     agency: str | None = None
     with_predecessors: bool = False
@@ -69,39 +69,40 @@ class Filters:
             parts.append("national only" if self.national else "local only")
         return ", ".join(parts) or "every recommendation in the catalogue"
 
-    def where(self, catalogue: "Queries") -> tuple[list[str], list]:
-        clauses, params = [], []
-        if self.agency is not None:
-            ids = sum(catalogue.agency_ids(self.agency, self.with_predecessors), [])
-            clauses.append("r.id IN (SELECT recommendation FROM recommendation_agencies "
-                           f"WHERE agency IN ({', '.join('?' * len(ids))}))")
-            params.extend(ids)
-        if self.sector is not None:
-            clauses.append(_SECTOR_OF.format("sector = ?"))
-            params.append(self.sector)
-        if self.national is not None:
-            clauses.append(("" if self.national else "NOT ") + _SECTOR_OF.format("national"))
-        if self.theme is not None:
-            clauses.append("r.id IN (SELECT recommendation FROM recommendation_themes "
-                           "WHERE theme = ?)")
-            params.append(catalogue.taxonomy.check(self.theme))
-        if self.csp is not None:
-            clauses.append("v.csp = ? COLLATE NOCASE")
-            params.append(self.csp)
-        if self.review is not None:
-            clauses.append("v.id = ?")
-            params.append(catalogue.review_row(self.review)["id"])
-        if self.since is not None:
-            clauses.append("CAST(substr(v.published, 1, 4) AS INTEGER) >= ?")
-            params.append(self.since)
-        if self.until is not None:
-            clauses.append("CAST(substr(v.published, 1, 4) AS INTEGER) <= ?")
-            params.append(self.until)
-        return clauses, params
-
 
 class Queries:
     """Read-only queries over `self.db` (an open sqlite3 connection)."""
+
+    def _where(self, filters: Filters) -> tuple[list[str], list]:
+        """SQL clauses and parameters for a Filters (recommendation r, review v)."""
+        clauses, params = [], []
+        if filters.agency is not None:
+            ids = sum(self.agency_ids(filters.agency, filters.with_predecessors), [])
+            clauses.append("r.id IN (SELECT recommendation FROM recommendation_agencies "
+                           f"WHERE agency IN ({', '.join('?' * len(ids))}))")
+            params.extend(ids)
+        if filters.sector is not None:
+            clauses.append(_SECTOR_OF.format("sector = ?"))
+            params.append(filters.sector)
+        if filters.national is not None:
+            clauses.append(("" if filters.national else "NOT ") + _SECTOR_OF.format("national"))
+        if filters.theme is not None:
+            clauses.append("r.id IN (SELECT recommendation FROM recommendation_themes "
+                           "WHERE theme = ?)")
+            params.append(self.taxonomy.check(filters.theme))
+        if filters.csp is not None:
+            clauses.append("v.csp = ? COLLATE NOCASE")
+            params.append(filters.csp)
+        if filters.review is not None:
+            clauses.append("v.id = ?")
+            params.append(self.review_row(filters.review)["id"])
+        if filters.since is not None:
+            clauses.append("CAST(substr(v.published, 1, 4) AS INTEGER) >= ?")
+            params.append(filters.since)
+        if filters.until is not None:
+            clauses.append("CAST(substr(v.published, 1, 4) AS INTEGER) <= ?")
+            params.append(filters.until)
+        return clauses, params
 
     # -- looking things up --------------------------------------------------------------------
 
@@ -152,7 +153,7 @@ class Queries:
 
     def recommendations(self, filters: Filters) -> Iterator[dict]:
         """Recommendation rows (REC_COLUMNS), in review order and natural number order."""
-        clauses, params = filters.where(self)
+        clauses, params = self._where(filters)
         extra, extra_params = "", []
         if filters.agency is not None and filters.with_predecessors:
             own, predecessors = self.agency_ids(filters.agency, True)
@@ -176,7 +177,7 @@ class Queries:
         """Rows (SEARCH_COLUMNS) matching an FTS5 query, best first by bm25.
 
         QueryError for a query FTS5 cannot parse."""
-        clauses, params = filters.where(self)
+        clauses, params = self._where(filters)
         open_mark, close_mark = HIGHLIGHT
         # Rank first on the cheap columns, then make snippets and full rows for the best few.
         ranked = ("SELECT r.id AS id, bm25(recommendations_fts) AS score, "
@@ -252,7 +253,7 @@ class Queries:
 
     def _filtered(self, filters: Filters) -> tuple[str, list]:
         """SQL for the ids of the recommendations the filters keep, and its parameters."""
-        clauses, params = filters.where(self)
+        clauses, params = self._where(filters)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return f"SELECT r.id FROM recommendations r JOIN reviews v ON v.id = r.review{where}", params
 
