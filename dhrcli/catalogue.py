@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import migrations, theming
 from .queries import Queries
-from .records import (DhrError, InputError, Raw, Review, Said, build_review,
+from .records import (DhrError, InputError, Raw, Review, Said, build_review, by_number,
                       recommendations_kept)
 
 WAIT_SECONDS = 600  # how long a write waits for another process's transaction to end
@@ -219,19 +219,16 @@ class Catalogue(Queries):
 
     def _sync_registry(self) -> None:
         """Re-link the agencies if the registry (shipped, rules or user file) has changed
-        since the catalogue was last written. A read-only catalogue is left as it is."""
+        since the catalogue was last written. Only on a catalogue being written, or on a copy
+        in memory (see __init__)."""
         from . import agencies
 
         current = agencies.fingerprint(self.aliases_path)
         if self._meta("registry") == current:
             return
-        try:
-            with self.transaction():
-                self._relink()
-                self.set_meta("registry", current)
-        except sqlite3.OperationalError as error:
-            if "readonly" not in str(error) and "read-only" not in str(error):
-                raise
+        with self.transaction():
+            self._relink()
+            self.set_meta("registry", current)
 
     @contextmanager
     def transaction(self):
@@ -429,13 +426,12 @@ class Catalogue(Queries):
             result.updated += 1
         # All the review's rows in three statements: ids are given here, not by SQLite, so
         # that each table is written in one go.
-        seen: dict[str, int] = {}
         decisions = theming.decisions(self, key)
         next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM recommendations").fetchone()[0]
         recs, links, themes = [], [], []
-        for position, rec in enumerate(review.recommendations, start=1):
+        keys = by_number((rec.number, rec) for rec in review.recommendations)
+        for position, ((_, occurrence), rec) in enumerate(keys.items(), start=1):
             rec_row = next_id + position - 1
-            seen[rec.number] = occurrence = seen.get(rec.number, 0) + 1
             given = json.dumps(rec.themes) if rec.themes is not None else None
             recs.append((rec_row, review_row, position, rec.number, rec.sort_key, occurrence,
                          rec.text, given))
@@ -466,18 +462,13 @@ class Catalogue(Queries):
         kept = {name: existing[name] for name in REVIEW_COLUMNS if name in review.absent}
         recommendations = review.recommendations
         if "themes" in review.absent:
-            given, seen = {}, {}
-            for number, themes in self.db.execute(
-                    "SELECT number, themes_given FROM recommendations WHERE review = ? "
-                    "ORDER BY position", (existing["id"],)):
-                seen[number] = seen.get(number, 0) + 1
-                given[number, seen[number]] = json.loads(themes) if themes else None
-            seen = {}
-            recommendations = []
-            for rec in review.recommendations:
-                seen[rec.number] = seen.get(rec.number, 0) + 1
-                themes = rec.themes if rec.themes is not None else given.get((rec.number, seen[rec.number]))
-                recommendations.append(dataclasses.replace(rec, themes=themes))
+            given = by_number((number, json.loads(themes) if themes else None)
+                              for number, themes in self.db.execute(
+                "SELECT number, themes_given FROM recommendations WHERE review = ? "
+                "ORDER BY position", (existing["id"],)))
+            recommendations = [
+                dataclasses.replace(rec, themes=given.get(key)) if rec.themes is None else rec
+                for key, rec in by_number((r.number, r) for r in review.recommendations).items()]
         return dataclasses.replace(review, recommendations=recommendations, **kept)
 
     def _unknown_themes(self, review: Review, raw: Raw, where: str) -> list[str]:
@@ -496,21 +487,13 @@ class Catalogue(Queries):
         """What an update changes: recommendations added, changed (text, addressees or themes
         given) and removed, matched by number (and which of several with that number), and the
         review's fields that changed. None when nothing did."""
-        def keyed(items):
-            seen: dict[str, int] = {}
-            out = {}
-            for number, content in items:
-                seen[number] = seen.get(number, 0) + 1
-                out[number, seen[number]] = content
-            return out
-
-        old = keyed((row[0], (row[1], json.loads(row[2]), json.loads(row[3] or "null")))
+        old = by_number((row[0], (row[1], json.loads(row[2]), json.loads(row[3] or "null")))
                     for row in self.db.execute(
             "SELECT r.number, r.text, (SELECT json_group_array(written) FROM (SELECT written "
             "FROM recommendation_agencies WHERE recommendation = r.id ORDER BY position)), "
             "r.themes_given FROM recommendations r WHERE r.review = ? ORDER BY r.position",
             (existing["id"],)))
-        new = keyed((rec.number, (rec.text, rec.to, rec.themes)) for rec in review.recommendations)
+        new = by_number((rec.number, (rec.text, rec.to, rec.themes)) for rec in review.recommendations)
         added = len(new.keys() - old.keys())
         removed = len(old.keys() - new.keys())
         changed = sum(1 for k in new.keys() & old.keys() if new[k] != old[k])

@@ -175,6 +175,17 @@ def recommendations_kept(old: list[str], new: list[str]) -> int:
     return kept
 
 
+def by_number(items) -> dict:
+    """{(number, occurrence): content} from (number, content) pairs in review order: the key a
+    recommendation keeps across re-imports (occurrence 2 is the second with that number)."""
+    seen: dict[str, int] = {}
+    keyed = {}
+    for number, content in items:
+        seen[number] = seen.get(number, 0) + 1
+        keyed[number, seen[number]] = content
+    return keyed
+
+
 def base_key(csp: str, published: str | None) -> str:
     """norfolk-2023-04: the key a review without an id is given (before a -2, -3 that tells
     reviews of one CSP and month apart), and what its candidates for an update share."""

@@ -66,9 +66,6 @@ def write(path, text):
 def keyed(recs):
     """Recommendations by (number, which of those with that number): how page tests match
     what was read with what was expected."""
-    seen, out = {}, {}
-    for rec in recs:
-        number = str(rec["number"])
-        seen[number] = seen.get(number, 0) + 1
-        out[number, seen[number]] = rec
-    return out
+    from dhrcli.records import by_number
+
+    return by_number((str(rec["number"]), rec) for rec in recs)

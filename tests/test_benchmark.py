@@ -5,7 +5,6 @@ import pytest
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 from conftest import ROOT
 

@@ -5,11 +5,10 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-from conftest import NORFOLK, run, write
+from conftest import run, write
 
 MORE = """id: leeds-adult-d
 csp: Safer Leeds

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NORFOLK, run, snapshot, write
+from conftest import NORFOLK, run, write
 
 DATA = Path(__file__).resolve().parent / "data"
 PAGES = DATA / "pages"

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from conftest import run, snapshot
+from conftest import run
 
 
 @pytest.mark.parametrize("args", [
