@@ -40,6 +40,7 @@ class ImportResult:
         self.unchanged += other.unchanged
         self.recommendations += other.recommendations
         self.uncertain += other.uncertain
+        self.agencies |= other.agencies
 
 
 def _what_happened(error: sqlite3.OperationalError, opening: bool = True) -> str:

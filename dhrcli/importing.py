@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import Catalogue, ImportResult
-from .records import InputError, Said, printable
+from .records import MAX_SIZE_MB, InputError, Said, printable
 
 
 @dataclass
@@ -32,8 +32,6 @@ class Source:
 
     def __post_init__(self):
         self.name = printable(self.name)
-
-
 
 
 @dataclass
@@ -98,7 +96,6 @@ def find_sources(names, skipped: list) -> list[Source]:
     return found
 
 
-MAX_SIZE_MB = 1024  # far above any real input; the largest benchmark file is about 250 MB
 
 
 def load(source: Source, skipped: list, limit_mb: int = MAX_SIZE_MB):
@@ -209,7 +206,6 @@ def import_sources(catalogue: Catalogue, sources: list[Source], summary: Summary
             continue
         summary.imported += 1
         summary.total.add(result)
-        summary.total.agencies |= result.agencies
         yield Outcome(name, result=result)
     if summary.total.agencies:
         catalogue.settle_names(summary.total.agencies)

@@ -24,6 +24,7 @@ ADDRESSEE_KEYS = ("to", "addressed_to", "addressees")
 ADDRESSEE_SEPARATOR = " | "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # cells --excel protects with a leading '
 MAX_ID = 120  # characters in a review's id
+MAX_SIZE_MB = 1024  # read from one input; the largest benchmark file is about 250 MB
 MAX_TEXT = 100_000  # characters in one field: far beyond any real recommendation or summary
 
 MONTHS = {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..records import MAX_SIZE_MB
 from .base import cli, db_option
 
 
@@ -46,11 +47,11 @@ class _Progress:
 
 def max_size_option(command):
     return click.option(
-        "--max-size", "max_size", type=click.IntRange(1), default=1024, show_default=True,
+        "--max-size", "max_size", type=click.IntRange(1), default=MAX_SIZE_MB, show_default=True,
         metavar="MB", help="The most dhr reads from one input, in megabytes.")(command)
 
 
-def _run(catalogue, files, quiet: bool, replace: bool = False, max_size: int = 1024):
+def _run(catalogue, files, quiet: bool, replace: bool = False, max_size: int = MAX_SIZE_MB):
     """Import (or, on a scratch catalogue, try) the files, saying on stderr what happened to
     each: the one path of import, import --dry-run and validate. Returns the Summary."""
     from .. import importing
