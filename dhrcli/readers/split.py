@@ -97,7 +97,7 @@ def page_evidence(lines: list[str], csp: str | None) -> Evidence:
             else:
                 i += 1
     # Tails two rows share, where at least one of them plainly ends its text before the tail.
-    ends: dict[str, list[bool]] = {}
+    ends: dict[str, list[str]] = {}  # tail -> the words before it on the rows that share it
     for a in range(len(heads)):
         for b in range(a + 1, len(heads)):
             x, y = heads[a], heads[b]
