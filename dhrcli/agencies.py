@@ -10,7 +10,6 @@ dhrcli/data/sector_rules.yaml. Nothing here knows SQL or the command line.
 from __future__ import annotations
 
 import datetime
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -258,13 +257,9 @@ def _read_user(path: Path) -> dict:
 def _write_user(path: Path, data: dict) -> None:
     import yaml
 
-    text = USER_HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    try:
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as error:
-        raise DhrError(f"{path}: cannot write the aliases file ({error.strerror})") from None
+    from .datafiles import save
+
+    save(path, USER_HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
 
 
 @contextmanager

@@ -23,56 +23,6 @@ LIST_SEPARATOR = " | "
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
 
 
-def make_folder(folder) -> None:
-    """The folder for -o, made if it is not there; DhrError with one line if it cannot be."""
-    from pathlib import Path
-
-    from .records import DhrError
-
-    try:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise DhrError(f"{folder}: cannot make this folder ({error.strerror or error})") from None
-
-
-def save(path, text: str, catalogue=None) -> None:
-    """Write a file whole or not at all: to a temporary file beside it, then renamed over it,
-    so that a failed write leaves the old file. Never over the catalogue in use (or its -wal,
-    -shm and -journal files). Raises DhrError with one line for what went wrong."""
-    import tempfile
-    from pathlib import Path
-
-    from .records import DhrError
-
-    path = Path(path)
-    if catalogue is not None:
-        guarded = {Path(f"{catalogue}{end}").resolve() for end in ("", "-wal", "-shm", "-journal")}
-        if path.resolve() in guarded:
-            raise DhrError(f"{path}: that is the catalogue in use; write the output elsewhere")
-    if path.is_dir():
-        raise DhrError(f"{path}: is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise DhrError(f"{path}: the folder {path.parent} does not exist")
-    handle = None
-    try:
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent,
-                                             prefix=f".{path.name[:100]}.", suffix=".tmp", delete=False)
-        with handle:
-            handle.write(text)
-        if path.exists():
-            mode = path.stat().st_mode & 0o777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(handle.name, mode)  # as the file had, or as a new file would have
-        os.replace(handle.name, path)
-    except OSError as error:
-        if handle is not None and os.path.exists(handle.name):
-            os.unlink(handle.name)
-        raise DhrError(f"{path}: cannot write it ({error.strerror or error})") from None
-
-
 def write(rows: Iterable[dict], columns: list[str], fmt: str | None = None,
           style: str | None = None, headers: bool = True, table_columns: list[str] | None = None,
           out=None) -> None:

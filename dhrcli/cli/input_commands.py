@@ -173,7 +173,7 @@ def convert(pages, folder, max_size, where):
         dhr convert pages/ -o reviews/
     """
     from .. import importing
-    from ..output import make_folder, save
+    from ..datafiles import make_folder, save
     from ..readers import read
     from ..readers.yaml_reader import dump
     from ..records import InputError, build_review

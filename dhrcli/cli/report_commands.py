@@ -33,7 +33,8 @@ def export(filters, as_yaml, folder, fmt, style, headers, where):
         dhr export --yaml -o reviews/
         dhr export --nl | gzip > catalogue.jsonl.gz
     """
-    from ..output import make_folder, save, write
+    from ..datafiles import make_folder, save
+    from ..output import write
     from ..queries import REC_COLUMNS
     from ..readers.yaml_reader import dump
 
@@ -90,7 +91,7 @@ def report(by, filters, as_html, target, where):
     built = reports.build(catalogue, by, filters, filters.describe())
     text = reports.html(built) if as_html else reports.markdown(built)
     if target:
-        from ..output import save
+        from ..datafiles import save
 
         save(target, text, catalogue.path)
         click.echo(f"dhr: wrote {target} ({len(built.groups)} groups)", err=True)
@@ -120,7 +121,8 @@ def stats(by, chart, fmt, style, headers, where):
         dhr stats --by sector --chart sectors.svg
     """
     from .. import charts
-    from ..output import save, terminal_width, write
+    from ..datafiles import save
+    from ..output import terminal_width, write
 
     catalogue = where.open()
     names = {"year": "publication year", "death": "year of death", "sector": "sector",
