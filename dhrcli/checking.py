@@ -1,6 +1,6 @@
 """Checking a catalogue and mending what can be mended: SQLite's integrity, the full-text index
 (and its tables), the links between reviews, recommendations, agencies and themes. Functions
-over an open catalogue; `dhr check` calls them."""
+over an open store (store.py); `dhr check` calls them."""
 
 from __future__ import annotations
 
@@ -22,23 +22,23 @@ def fts_missing(db: sqlite3.Connection) -> list[str]:
     return [name for name in FTS_TABLES if name not in present]
 
 
-def problems(catalogue) -> list[str]:
+def problems(store) -> list[str]:
     """What is wrong with the catalogue: SQLite's integrity check, the full-text index,
     foreign keys, and links that lead nowhere. Empty when all is well."""
-    found = [f"SQLite: {row[0]}" for row in catalogue.db.execute("PRAGMA integrity_check")
+    found = [f"SQLite: {row[0]}" for row in store.db.execute("PRAGMA integrity_check")
              if row[0] != "ok"]
-    missing = fts_missing(catalogue.db)
+    missing = fts_missing(store.db)
     if missing:
         found.append(Said(f"the full-text index is missing its table"
                           f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}: search "
                           f"finds nothing", hint="repair"))
-    try:  # a write, so on a read-only catalogue it is run on a copy in memory
-        checked = catalogue.db if not catalogue.read_only else catalogue.copy_in_memory()
+    try:  # a write, so on a read-only store it is run on a copy in memory
+        checked = store.db if not store.read_only else store.copy_in_memory()
         checked.execute("INSERT INTO recommendations_fts (recommendations_fts, rank) "
                         "VALUES ('integrity-check', 1)")
     except sqlite3.DatabaseError as error:
         found.append(f"the full-text index does not match the recommendations ({error})")
-    for table, rowid, parent, _ in catalogue.db.execute("PRAGMA foreign_key_check"):
+    for table, rowid, parent, _ in store.db.execute("PRAGMA foreign_key_check"):
         found.append(f"{table} row {rowid} points to a missing row of {parent}")
     checks = (
         ("SELECT count(*) FROM agencies WHERE id NOT IN "
@@ -47,14 +47,14 @@ def problems(catalogue) -> list[str]:
          "reviews with no recommendations"),
     )
     for sql, what in checks:
-        count = catalogue.db.execute(sql).fetchone()[0]
+        count = store.db.execute(sql).fetchone()[0]
         if count:
             found.append(f"{count} {what}")
-    wrong = catalogue.db.execute("SELECT ra.written, a.key, a.name, count(*) FROM "
+    wrong = store.db.execute("SELECT ra.written, a.key, a.name, count(*) FROM "
                             "recommendation_agencies ra JOIN agencies a ON a.id = ra.agency "
                             "GROUP BY ra.written, a.key ORDER BY ra.written, a.key").fetchall()
     wrong = [(written, name, key, count) for written, key, name, count in wrong
-             if catalogue.registry.resolve(written).key != key]
+             if store.registry.resolve(written).key != key]
     if wrong:
         count = sum(c for *_, c in wrong)
         examples = "; ".join(f"{written!r} linked to {name!r} (key {key!r})"
@@ -62,39 +62,39 @@ def problems(catalogue) -> list[str]:
         found.append(Said(f"{count} addressee link{'s' if count != 1 else ''} to an agency "
                           f"their written name is not ({examples}"
                           f"{' ...' if len(wrong) > 3 else ''})", hint="repair"))
-    unknown = [row[0] for row in catalogue.db.execute(
+    unknown = [row[0] for row in store.db.execute(
         "SELECT DISTINCT theme FROM recommendation_themes ORDER BY 1")
-        if row[0] not in catalogue.taxonomy.themes]
+        if row[0] not in store.taxonomy.themes]
     if unknown:
         found.append(Said(f"themes not in the taxonomy: {', '.join(unknown)}", hint="retheme"))
     return found
 
 
-def repair(catalogue) -> list[str]:
+def repair(store, links) -> list[str]:
     """Rebuild what can be rebuilt - the full-text index, dangling links, agencies with
     no recommendations, derived sectors and themes - and say what was done."""
     done = []
-    if fts_missing(catalogue.db):  # a part of the index is gone: make it again from the schema
-        with catalogue.transaction():
+    if fts_missing(store.db):  # a part of the index is gone: make it again from the schema
+        with store.transaction():
             for name in FTS_TABLES:  # the index first; then what is left of its tables
-                catalogue.db.execute(f"DROP TABLE IF EXISTS {name}")
-            migrations.upgrade(catalogue.db)
-    with catalogue.transaction():
-        catalogue.db.execute("INSERT INTO recommendations_fts (recommendations_fts) VALUES ('rebuild')")
+                store.db.execute(f"DROP TABLE IF EXISTS {name}")
+            migrations.upgrade(store.db)
+    with store.transaction():
+        store.db.execute("INSERT INTO recommendations_fts (recommendations_fts) VALUES ('rebuild')")
         done.append("rebuilt the full-text index")
-        dangling = catalogue.db.execute(
+        dangling = store.db.execute(
             "DELETE FROM recommendation_agencies WHERE recommendation NOT IN "
             "(SELECT id FROM recommendations) OR agency NOT IN (SELECT id FROM agencies)").rowcount
-        dangling += catalogue.db.execute(
+        dangling += store.db.execute(
             "DELETE FROM recommendation_themes WHERE recommendation NOT IN "
             "(SELECT id FROM recommendations)").rowcount
         if dangling:
             done.append(f"removed {dangling} links to missing rows")
-        orphans = catalogue.drop_unused_agencies()
+        orphans = links.drop_unused()
         if orphans:
             done.append(f"removed {orphans} agencies with no recommendations")
-    changed = catalogue.relink()
+    changed = links.relink()
     done.append(f"re-linked the addressees and their sectors ({changed} links changed)")
-    changed = retheme(catalogue)
+    changed = retheme(store)
     done.append(f"classified the themes again ({changed} recommendations changed)")
     return done

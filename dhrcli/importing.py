@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogue import Catalogue, ImportResult
+from .catalogue import Catalogue
+from .writing import ImportResult
 from .records import MAX_SIZE_MB, InputError, Said, printable
 
 
@@ -156,8 +157,8 @@ def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue, limit_
 
     broken: list[str] = []
     pool = ProcessPoolExecutor(1, initializer=pipeline.start,
-                               initargs=(os.getpid(), catalogue.known_names(),
-                                         catalogue.taxonomy_path))
+                               initargs=(os.getpid(), catalogue.links.known_names(),
+                                         catalogue.store.taxonomy_path))
     finished = False
     try:
         waiting = None
@@ -185,21 +186,21 @@ def import_sources(catalogue: Catalogue, sources: list[Source], summary: Summary
     `step` is called once per source read (for a progress bar)."""
     from .readers import read
 
-    known, first_words = catalogue.name_index()
+    known, first_words = catalogue.links.name_index()
     for name, data, prepared in _prepared(sources, summary.skipped, catalogue, limit_mb,
-                                          catalogue.notice):
+                                          catalogue.store.notice):
         if step is not None:
             step()
         try:
             if isinstance(data, InputError):
                 raise data
             if prepared is not None:
-                raws, catalogue.rules_done = prepared
+                raws, catalogue.writer.rules_done = prepared
                 if isinstance(raws, InputError):
                     raise raws
             else:
                 raws = read(data, name, known, first_words)
-            result = catalogue.import_file(raws, name, replace)
+            result = catalogue.writer.import_file(raws, name, replace)
         except InputError as error:
             summary.failed += 1
             yield Outcome(name, problems=error.problems)
@@ -208,4 +209,4 @@ def import_sources(catalogue: Catalogue, sources: list[Source], summary: Summary
         summary.total.add(result)
         yield Outcome(name, result=result)
     if summary.total.agencies:
-        catalogue.settle_names(summary.total.agencies)
+        catalogue.links.settle_names(summary.total.agencies)

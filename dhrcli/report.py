@@ -50,10 +50,10 @@ class Report:
 def build(catalogue, by: str, filters, selection: str) -> Report:
     labels = {}
     if by == "theme":
-        labels = {slug: f"{theme.label} ({slug})" for slug, theme in catalogue.taxonomy.themes.items()}
+        labels = {slug: f"{theme.label} ({slug})" for slug, theme in catalogue.store.taxonomy.themes.items()}
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return Report(by, selection, now, str(catalogue.path), catalogue.headline(filters),
-                  catalogue.grouped(by, filters), labels)
+    return Report(by, selection, now, str(catalogue.path), catalogue.counts.headline(filters),
+                  catalogue.counts.grouped(by, filters), labels)
 
 
 def _link(url: str | None) -> str | None:

@@ -112,9 +112,9 @@ def test_an_over_long_path_and_an_over_long_id(tmp_path, catalogue_path):
 
 
 def test_a_write_waits_for_another_writer_and_says_so(norfolk, catalogue_path):
-    from dhrcli.catalogue import Catalogue
+    from dhrcli.store import Store
 
-    catalogue = Catalogue(catalogue_path, write=True)
+    catalogue = Store(catalogue_path, write=True)
     catalogue.db.execute("PRAGMA busy_timeout = 50")
     said = []
     catalogue.notice = said.append
@@ -133,7 +133,7 @@ def test_a_write_waits_for_another_writer_and_says_so(norfolk, catalogue_path):
 
 
 def test_a_locked_catalogue_is_not_called_foreign(norfolk, catalogue_path, monkeypatch):
-    from dhrcli.catalogue import _what_happened
+    from dhrcli.store import _what_happened
 
     assert "busy" in _what_happened(sqlite3.OperationalError("database is locked"))
     assert "disk is full" in _what_happened(sqlite3.OperationalError("database or disk is full"))

@@ -88,15 +88,15 @@ def catalogue(tmp_path_factory):
     path = tmp_path_factory.mktemp("props") / "c.db"
     catalogue = Catalogue(path, write=True, aliases=path.parent / "none", taxonomy=path.parent / "none")
     raws = read(b"csp: A\nrecommendations:\n  - {text: \"POL-358 Clare's Law A&E training\"}\n", "a.yaml")
-    catalogue.import_file(raws, "a.yaml")
+    catalogue.writer.import_file(raws, "a.yaml")
     return catalogue
 
 
 @given(st.text(max_size=60))
 def test_any_query_searches_without_an_fts_error(catalogue, query):
-    match, _ = to_match(query, catalogue.taxonomy.expansions)
+    match, _ = to_match(query, catalogue.store.taxonomy.expansions)
     if match is not None:
-        list(catalogue.search(match, Filters(), 20))  # never a QueryError in plain mode
+        list(catalogue.read.search(match, Filters(), 20))  # never a QueryError in plain mode
 
 
 def _same(built, data):

@@ -35,7 +35,7 @@ def agencies(ctx, sector, unmatched, fmt, style, headers, where):
 
     columns = ["agency", "sector", "scope", "matched", "aliases", "spellings", "recommendations",
                "reviews"]
-    write(where.open().agency_counts(sector, unmatched, with_aliases=True), columns, fmt, style, headers)
+    write(where.open().counts.agency_counts(sector, unmatched, with_aliases=True), columns, fmt, style, headers)
 
 
 @agencies.command()
@@ -58,10 +58,10 @@ def alias(alias, name, sector, where):
     from .. import agencies as registry_file
 
     catalogue = where.open(write=True)
-    known = catalogue.registry.lookup(name)
+    known = catalogue.store.registry.lookup(name)
     target = known.name if known else " ".join(name.split())
     registry_file.save_alias(where.aliases_path(), alias, target, sector)
-    changed = catalogue.relink()
+    changed = catalogue.links.relink()
     click.echo(f"dhr: {alias!r} now names {target!r} (in {where.aliases_path()}); "
                f"{changed} addressee link{'s' if changed != 1 else ''} changed", err=True)
 
@@ -79,8 +79,8 @@ def unalias(alias, where):
     from .. import agencies as registry_file
 
     catalogue = where.open(write=True)
-    registry_file.drop_alias(where.aliases_path(), catalogue.registry, alias)
-    changed = catalogue.relink()
+    registry_file.drop_alias(where.aliases_path(), catalogue.store.registry, alias)
+    changed = catalogue.links.relink()
     click.echo(f"dhr: {alias!r} is no longer an alias (in {where.aliases_path()}); "
                f"{changed} addressee link{'s' if changed != 1 else ''} changed", err=True)
 
@@ -102,10 +102,10 @@ def set_sector(name, sector, where):
     from .. import agencies as registry_file
 
     catalogue = where.open(write=True)
-    known = catalogue.registry.lookup(name)
-    target = known.name if known else catalogue.agency_name(name)
+    known = catalogue.store.registry.lookup(name)
+    target = known.name if known else catalogue.names.agency_name(name)
     registry_file.save_sector(where.aliases_path(), target, sector)
-    catalogue.relink()
+    catalogue.links.relink()
     click.echo(f"dhr: {target!r} is now in sector {sector} (in {where.aliases_path()})", err=True)
 
 
@@ -126,7 +126,7 @@ def sectors(fmt, style, headers, where):
     """
     from ..output import write
 
-    write(where.open().sector_counts(), ["sector", "recommendations", "reviews", "agencies"], fmt,
+    write(where.open().counts.sector_counts(), ["sector", "recommendations", "reviews", "agencies"], fmt,
           style, headers)
 
 

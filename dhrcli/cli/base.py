@@ -34,7 +34,7 @@ class DhrGroup(click.Group):
 
             raise click.ClickException(worded(error)) from None
         except sqlite3.Error as error:
-            from ..catalogue import describe
+            from ..store import describe
 
             raise click.ClickException(describe(error)) from None
         except BrokenPipeError:
@@ -60,7 +60,7 @@ class Where:
         path = Path(os.devnull) if empty else Path(self.db) if self.db else paths.catalogue()
         catalogue = Catalogue(path, write=write, scratch=scratch, aliases=self.aliases_path(),
                               taxonomy=self.taxonomy_path())
-        catalogue.notice = lambda line: click.echo(f"dhr: {line}", err=True)
+        catalogue.store.notice = lambda line: click.echo(f"dhr: {line}", err=True)
         if catalogue.relinked_in_memory:
             click.echo("dhr: the agency registry or your aliases file changed since the catalogue "
                        "was last written; this read applies them, and the next import (or 'dhr "

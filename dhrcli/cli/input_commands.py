@@ -179,7 +179,7 @@ def convert(pages, folder, max_size, where):
     from ..records import InputError, build_review
 
     catalogue = where.open()
-    known, first_words = catalogue.name_index()
+    known, first_words = catalogue.links.name_index()
     skipped: list = []
     failed = written = 0
     documents = []

@@ -44,14 +44,14 @@ def search(query, raw, exact, filters, limit, fmt, style, headers, where):
     if raw:
         match = query
     else:
-        expand = None if exact else catalogue.taxonomy.expansions
+        expand = None if exact else catalogue.store.taxonomy.expansions
         match, expanded = to_match(query, expand)
     for group in expanded:
         click.echo(f"dhr: {group[0]!r} also searched as: " + ", ".join(group[1:]), err=True)
     rows = []
     if match is not None:
         try:
-            rows = catalogue.search(match, filters, limit)
+            rows = catalogue.read.search(match, filters, limit)
         except QueryError as error:
             if raw:
                 raise click.ClickException(f"bad search query {query!r}: {error}. "
@@ -100,19 +100,19 @@ def by_agency(agency, sector, national, by_theme, with_predecessors, fmt, style,
     catalogue = where.open()
     if by_theme:
         filters = Filters(sector=sector, national=national)
-        only = catalogue.agency_name(agency) if agency else None
-        columns, rows = catalogue.crosstab("theme", filters, only)
+        only = catalogue.names.agency_name(agency) if agency else None
+        columns, rows = catalogue.counts.crosstab("theme", filters, only)
         write(rows, columns, fmt, style, headers)
         return
     if agency is None and sector is None and national is None:
-        write(catalogue.agency_counts(), ["agency", "sector", "scope", "recommendations", "reviews"],
+        write(catalogue.counts.agency_counts(), ["agency", "sector", "scope", "recommendations", "reviews"],
               fmt, style, headers)
         return
     filters = Filters(agency=agency, with_predecessors=with_predecessors, sector=sector,
                       national=national)
     columns = REC_COLUMNS + (["predecessor"] if with_predecessors else [])
     table = RECORD_TABLE + (["predecessor"] if with_predecessors else [])
-    write(catalogue.recommendations(filters), columns, fmt, style, headers, table_columns=table)
+    write(catalogue.read.recommendations(filters), columns, fmt, style, headers, table_columns=table)
 
 
 @cli.command()
@@ -130,7 +130,7 @@ def reviews(fmt, style, headers, where):
 
     columns = ["review_id", "csp", "title", "review_type", "published", "year_of_death",
                "recommendations", "agencies"]
-    write(where.open().reviews(), columns, fmt, style, headers)
+    write(where.open().read.reviews(), columns, fmt, style, headers)
 
 
 @cli.command()
@@ -152,8 +152,8 @@ def show(review_id, fmt, style, headers, where):
     from ..output import write, write_record
 
     catalogue = where.open()
-    record = catalogue.review(review_id)
-    rows = catalogue.recommendations(Filters(review=record["review_id"]))
+    record = catalogue.read.review(review_id)
+    rows = catalogue.read.recommendations(Filters(review=record["review_id"]))
     if fmt is None:
         write_record(record, None)
         click.echo()
@@ -175,7 +175,7 @@ def info(fmt, style, headers, where):
     """
     from ..output import write, write_record
 
-    record = where.open().info()
+    record = where.open().read.info()
     for key, path in (("aliases_file", where.aliases_path()), ("taxonomy_file", where.taxonomy_path())):
         if not path.is_file():
             record[key] += " (not created yet)"
@@ -207,9 +207,9 @@ def check(repair, where):
 
     catalogue = where.open(write=repair)
     if repair:
-        for line in checking.repair(catalogue):
+        for line in checking.repair(catalogue.store, catalogue.links):
             click.echo(f"dhr: {line}", err=True)
-    problems = checking.problems(catalogue)
+    problems = checking.problems(catalogue.store)
     for line in problems:
         click.echo(f"{catalogue.path}: {worded(line)}", err=True)
     if problems:

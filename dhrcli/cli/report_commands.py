@@ -43,7 +43,7 @@ def export(filters, as_yaml, folder, fmt, style, headers, where):
         if fmt or style:
             raise click.UsageError("--yaml writes review files; leave out the row formats")
         count = 0
-        for index, record in enumerate(catalogue.export_reviews(filters)):
+        for index, record in enumerate(catalogue.read.export_reviews(filters)):
             text = dump(record)
             if folder:
                 make_folder(folder)
@@ -59,7 +59,7 @@ def export(filters, as_yaml, folder, fmt, style, headers, where):
         raise click.UsageError("-o/--output goes with --yaml; redirect rows with '>'")
     if fmt is None and style is None:
         fmt = "csv"
-    write(catalogue.recommendations(filters), REC_COLUMNS, fmt, style, headers)
+    write(catalogue.read.recommendations(filters), REC_COLUMNS, fmt, style, headers)
 
 
 @cli.command()
@@ -127,11 +127,11 @@ def stats(by, chart, fmt, style, headers, where):
     catalogue = where.open()
     names = {"year": "publication year", "death": "year of death", "sector": "sector",
              "theme": "theme", "csp": "CSP", "addressees": "addressees per recommendation"}
-    chosen = [by] if by else list(catalogue.STATS)
-    tables = [(name, catalogue.stats(name)) for name in chosen]
+    chosen = [by] if by else list(catalogue.counts.STATS)
+    tables = [(name, catalogue.counts.stats(name)) for name in chosen]
     if chart:
         name = by or "sector"
-        rows = dict(tables).get(name) or catalogue.stats(name)
+        rows = dict(tables).get(name) or catalogue.counts.stats(name)
         save(chart, charts.svg([(r["group"], r["recommendations"]) for r in rows],
                                f"Recommendations by {names[name]}"), catalogue.path)
         click.echo(f"dhr: wrote {chart}", err=True)

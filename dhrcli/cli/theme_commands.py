@@ -24,7 +24,7 @@ def themes(fmt, style, headers, where):
     """
     from ..output import write
 
-    write(where.open().theme_counts(), ["theme", "label", "recommendations", "reviews", "share"],
+    write(where.open().counts.theme_counts(), ["theme", "label", "recommendations", "reviews", "share"],
           fmt, style, headers)
 
 
@@ -59,15 +59,15 @@ def by_theme(theme, by_agency, sector, csp, since, until, fmt, style, headers, w
     catalogue = where.open()
     filters = Filters(sector=sector, csp=csp, since=since, until=until)
     if by_agency:
-        only = catalogue.taxonomy.check(theme) if theme else None
-        columns, rows = catalogue.crosstab("agency", filters, only)
+        only = catalogue.store.taxonomy.check(theme) if theme else None
+        columns, rows = catalogue.counts.crosstab("agency", filters, only)
         write(rows, columns, fmt, style, headers)
     elif theme is None:
-        write(catalogue.theme_counts(filters),
+        write(catalogue.counts.theme_counts(filters),
               ["theme", "label", "recommendations", "reviews", "share"], fmt, style, headers)
     else:
         filters.theme = theme
-        write(catalogue.recommendations(filters), REC_COLUMNS, fmt, style, headers,
+        write(catalogue.read.recommendations(filters), REC_COLUMNS, fmt, style, headers,
               table_columns=RECORD_TABLE)
 
 
@@ -89,7 +89,7 @@ def explain(reference, fmt, style, headers, where):
     """
     from ..output import write, write_record
 
-    rec, rows = where.open().explanation(reference)
+    rec, rows = where.open().read.explanation(reference)
     rows = _sourced(rows)
     columns = ["theme", "source", "cue", "words"]
     if fmt is None:
@@ -111,8 +111,9 @@ def _sourced(rows: list[dict]) -> list[dict]:
 
 def _decide(reference, theme_names, action, where):
     catalogue = where.open(write=True)
-    row = theming.decide(catalogue, reference, list(theme_names), action)
-    _, rows = catalogue.explanation(f"{row['review_id']}/{row['number']}#{row['occurrence']}")
+    row = catalogue.names.recommendation_row(reference)
+    theming.decide(catalogue.store, row, list(theme_names), action)
+    _, rows = catalogue.read.explanation(f"{row['review_id']}/{row['number']}#{row['occurrence']}")
     now = sorted({r["theme"] for r in rows if not r["source"].startswith("removed")})
     click.echo(f"dhr: {row['review_id']}/{row['number']} now has themes: "
                + (", ".join(now) or "none"), err=True)
@@ -161,8 +162,8 @@ def retheme(where):
         dhr retheme --taxonomy my-themes.yaml
     """
     catalogue = where.open(write=True)
-    total = catalogue.info()["recommendations"]
-    changed = theming.retheme(catalogue)
+    total = catalogue.read.info()["recommendations"]
+    changed = theming.retheme(catalogue.store)
     click.echo(f"dhr: {changed} of {total} recommendations changed themes", err=True)
 
 
@@ -182,7 +183,7 @@ def glossary(term, fmt, style, headers, where):
     """
     from ..output import write
 
-    taxonomy = where.open().taxonomy
+    taxonomy = where.open().store.taxonomy
     groups = taxonomy.glossary
     if term is not None:
         group = taxonomy.expansions(term)
