@@ -4,6 +4,8 @@ over the recommendations a Filters keeps (queries.py)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from .queries import Filters, Queries
 
 
@@ -18,18 +20,38 @@ class Counts:
     def db(self):
         return self.store.db
 
-    def agency_counts(self, sector: str | None = None, unmatched: bool = False,
+    def _by_agency(self, filters: Filters) -> tuple[list[str], list]:
+        """For counts with a row per agency or sector: the filters about agencies (agency,
+        sector, national) as SQL clauses on the agency `a`, so that they choose the rows, and
+        the rest as a clause keeping the recommendations `ra.recommendation` counted."""
+        clauses, params = [], []
+        if filters.agency is not None:
+            ids = sum(self.queries.names.agency_ids(filters.agency), [])
+            clauses.append(f"a.id IN ({', '.join('?' * len(ids))})")
+            params.extend(ids)
+        if filters.sector is not None:
+            clauses.append("a.sector = ?")
+            params.append(filters.sector)
+        if filters.national is not None:
+            clauses.append("a.national" if filters.national else "NOT a.national")
+        rest = dataclasses.replace(filters, agency=None, sector=None, national=None)
+        if rest != Filters():
+            kept, kept_params = self.queries.kept(rest)
+            clauses.append(f"ra.recommendation IN ({kept})")
+            params.extend(kept_params)
+        return clauses, params
+
+    def agency_counts(self, filters: Filters | None = None, unmatched: bool = False,
                       with_aliases: bool = False) -> list[dict]:
         """Every agency with its sector, scope, where its sector came from, the spellings
-        reviews used, and its recommendations and reviews; most first. `with_aliases` adds how
-        many aliases the registry knows for each (and so loads the registry)."""
+        reviews used, and its recommendations and reviews; most first. The filters about
+        agencies choose the agencies; the others, the recommendations counted. `unmatched`
+        keeps the agencies the registry does not know; `with_aliases` adds how many aliases
+        the registry knows for each (and so loads the registry)."""
         aliases: dict[str, int] = {}
         for canonical in self.store.registry.aliases.values() if with_aliases else ():
             aliases[canonical] = aliases.get(canonical, 0) + 1
-        clauses, params = [], []
-        if sector:
-            clauses.append("a.sector = ?")
-            params.append(sector)
+        clauses, params = self._by_agency(filters or Filters())
         if unmatched:
             clauses.append("a.matched IN ('rules', 'other')")
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
@@ -47,17 +69,24 @@ class Counts:
                  "spellings": row["spellings"], "recommendations": row["recommendations"],
                  "reviews": row["reviews"]} for row in rows]
 
-    def sector_counts(self) -> list[dict]:
-        """Every sector with its recommendations, reviews and agencies; most first."""
+    def sector_counts(self, filters: Filters | None = None) -> list[dict]:
+        """Every sector with its recommendations, reviews and agencies; most first. The
+        filters about agencies choose the agencies counted (and so the sectors); the others,
+        the recommendations."""
         from .sectors import SECTORS
 
+        filters = filters or Filters()
+        clauses, params = self._by_agency(filters)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         counts = {row["sector"]: dict(row) for row in self.db.execute(
             "SELECT a.sector, count(DISTINCT ra.recommendation) AS recommendations, "
             "count(DISTINCT r.review) AS reviews, count(DISTINCT a.id) AS agencies "
             "FROM agencies a JOIN recommendation_agencies ra ON ra.agency = a.id "
-            "JOIN recommendations r ON r.id = ra.recommendation GROUP BY a.sector")}
+            f"JOIN recommendations r ON r.id = ra.recommendation {where} GROUP BY a.sector",
+            params)}
+        shown = [filters.sector] if filters.sector else SECTORS
         rows = [counts.get(sector, {"sector": sector, "recommendations": 0, "reviews": 0,
-                                    "agencies": 0}) for sector in SECTORS]
+                                    "agencies": 0}) for sector in shown]
         return sorted(rows, key=lambda row: (-row["recommendations"], SECTORS.index(row["sector"])))
 
     def theme_counts(self, filters: Filters | None = None) -> list[dict]:
@@ -153,17 +182,13 @@ class Counts:
                 "first_published": first, "last_published": last, "national": national,
                 "national_share": round(100 * national / recs, 1) if recs else 0.0}
 
-    STATS = ("year", "death", "sector", "theme", "csp", "addressees")
+    STATS = ("year", "death", "csp", "addressees")
 
-    def stats(self, by: str) -> list[dict]:
-        """Recommendations and reviews in each group of one breakdown: year (of publication),
-        death (year of death), sector, theme, csp, or addressees (how many a recommendation has)."""
-        if by == "sector":
-            return [{"group": r["sector"], "recommendations": r["recommendations"],
-                     "reviews": r["reviews"]} for r in self.sector_counts()]
-        if by == "theme":
-            return [{"group": r["theme"], "recommendations": r["recommendations"],
-                     "reviews": r["reviews"]} for r in self.theme_counts()]
+    def stats(self, by: str, filters: Filters | None = None) -> list[dict]:
+        """Recommendations and reviews in each group of one breakdown of the recommendations
+        the filters keep: year (of publication), death (year of death), csp, or addressees
+        (how many a recommendation has). Sectors and themes have counts of their own."""
+        kept, params = self.queries.kept(filters or Filters())
         expression, order = {
             "year": ("coalesce(substr(v.published, 1, 4), 'unknown')", "1"),
             "death": ("coalesce(CAST(v.year_of_death AS TEXT), 'unknown')", "1"),
@@ -175,4 +200,4 @@ class Counts:
                 for row in self.db.execute(
                     f"SELECT {expression} AS g, count(*), count(DISTINCT r.review) "
                     f"FROM recommendations r JOIN reviews v ON v.id = r.review "
-                    f"GROUP BY g ORDER BY {order}")]
+                    f"WHERE r.id IN ({kept}) GROUP BY g ORDER BY {order}", params)]

@@ -242,16 +242,21 @@ class Queries:
                    "published": review["published"], "year_of_death": review["year_of_death"],
                    "recommendations": recs}
 
-    def reviews(self) -> list[dict]:
-        """One row per review with its counts, in review order."""
+    def reviews(self, filters: Filters | None = None) -> list[dict]:
+        """One row per review with its counts, in review order. With filters, the reviews
+        with at least one recommendation they keep, and the counts of those."""
+        kept, params = self.kept(filters) if filters and filters != Filters() else ("", [])
+        only = f" AND r.id IN ({kept})" if kept else ""
         return [dict(row) for row in self.db.execute(
             "SELECT v.key AS review_id, v.csp, v.title, v.review_type, v.published, "
             "v.year_of_death, "
-            "(SELECT count(*) FROM recommendations r WHERE r.review = v.id) AS recommendations, "
+            f"(SELECT count(*) FROM recommendations r WHERE r.review = v.id{only}) AS recommendations, "
             "(SELECT count(DISTINCT ra.agency) FROM recommendations r "
             " JOIN recommendation_agencies ra ON ra.recommendation = r.id "
-            " WHERE r.review = v.id) AS agencies "
-            "FROM reviews v ORDER BY v.published, v.key")]
+            f" WHERE r.review = v.id{only}) AS agencies "
+            "FROM reviews v" + (f" WHERE v.id IN (SELECT r.review FROM recommendations r "
+                                f"WHERE r.id IN ({kept}))" if kept else "")
+            + " ORDER BY v.published, v.key", params * 3 if kept else [])]
 
     def review(self, key: str) -> dict:
         """One review's fields in review-file order (id first)."""

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from . import theming
 from .linking import Links
-from .records import (DhrError, InputError, Raw, Review, Said, build_review, by_number,
-                      recommendations_kept)
+from .building import build_review
+from .records import DhrError, InputError, Raw, Review, Said, by_number, recommendations_kept
 from .store import Store
 
 REVIEW_COLUMNS = ("csp", "title", "review_type", "basis", "source_url", "summary", "published",

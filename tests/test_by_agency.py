@@ -27,10 +27,10 @@ def test_ministry_of_justice_any_case_as_json(norfolk):
 
 
 def test_counts_most_first(norfolk):
-    rows = json.loads(run("by-agency", "--json").stdout)
-    assert rows[0] == {"agency": "Norfolk and Norwich University Hospitals NHS Foundation Trust",
-                       "sector": "health-provider", "scope": "local", "recommendations": 7,
-                       "reviews": 1}
+    rows = json.loads(run("agencies", "--json").stdout)
+    assert {k: rows[0][k] for k in ("agency", "sector", "scope", "recommendations", "reviews")} \
+        == {"agency": "Norfolk and Norwich University Hospitals NHS Foundation Trust",
+            "sector": "health-provider", "scope": "local", "recommendations": 7, "reviews": 1}
     assert len(rows) == 13
     assert [r["recommendations"] for r in rows] == sorted((r["recommendations"] for r in rows), reverse=True)
     assert sum(r["recommendations"] for r in rows) == 35
@@ -39,7 +39,7 @@ def test_counts_most_first(norfolk):
 def test_counts_across_reviews(norfolk, tmp_path):
     run("import", write(tmp_path / "b.yaml", "csp: B\nrecommendations:\n"
                         "  - {text: a, to: HOME OFFICE}\n  - {text: b, to: Home Office}\n"))
-    rows = {r["agency"]: r for r in json.loads(run("by-agency", "--json").stdout)}
+    rows = {r["agency"]: r for r in json.loads(run("agencies", "--json").stdout)}
     assert rows["Home Office"]["recommendations"] == 4 and rows["Home Office"]["reviews"] == 2
     assert numbers(run("by-agency", "home office", "--json")) == ["1", "2", "5", "30"]
 
@@ -58,3 +58,31 @@ def test_natural_order_within_a_review(tmp_path):
     run("import", write(tmp_path / "a.yaml", text))
     assert numbers(run("by-agency", "X", "--json")) == ["1", "2", "8.2", "8.10", "9.1 a", "9.1 b", "10"]
     assert numbers(run("show", "a-undated", "--json")) == ["1", "2", "8.2", "8.10", "9.1 a", "9.1 b", "10"]
+
+
+def test_by_agency_without_an_agency_or_a_filter_points_to_agencies(norfolk):
+    result = run("by-agency")
+    assert result.exit_code == 2 and "'dhr agencies' lists the agencies" in result.stderr
+    police = numbers(run("by-agency", "--sector", "police", "--json"))
+    assert police == numbers(run("export", "--sector", "police", "--json"))
+
+
+def test_by_agency_takes_every_filter_and_refuses_a_second_agency(norfolk):
+    since = numbers(run("by-agency", "Norfolk Constabulary", "--theme", "justice-legal", "--json"))
+    assert since and set(since) <= {"2", "3", "4", "6", "7"}
+    assert since == numbers(run("by-theme", "justice-legal", "--agency", "Norfolk Constabulary",
+                                "--json"))
+    result = run("by-agency", "Norfolk Constabulary", "--agency", "Home Office")
+    assert result.exit_code == 2
+    assert "--agency is not for this command: by-agency takes the agency as its argument" \
+        in result.stderr
+
+
+def test_agencies_filters_choose_agencies_and_recommendations(norfolk):
+    police = json.loads(run("agencies", "--sector", "police", "--json").stdout)
+    assert [r["agency"] for r in police] == ["Norfolk Constabulary"]
+    training = json.loads(run("agencies", "--theme", "training", "--json").stdout)
+    everything = {r["agency"]: r["recommendations"]
+                  for r in json.loads(run("agencies", "--json").stdout)}
+    assert training and all(r["recommendations"] <= everything[r["agency"]] for r in training)
+    assert sum(r["recommendations"] for r in training) < sum(everything.values())

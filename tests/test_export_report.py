@@ -30,7 +30,7 @@ def two(norfolk, tmp_path):
 
 def test_yaml_export_then_import_reproduces_the_catalogue(two, tmp_path):
     out = tmp_path / "out"
-    result = run("export", "--yaml", "-o", out)
+    result = run("export", "--yaml", "--folder", out)
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["leeds-adult-d.yaml", "norfolk-2023-04.yaml"]
     other = tmp_path / "other.db"
@@ -125,7 +125,7 @@ def test_html_report_is_valid_with_a_section_per_agency(norfolk, tmp_path):
     assert checker.stack == [] and checker.scripts == 0
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert [level for level, _ in checker.headings][:2] == ["h1", "h2"]
-    agencies = json.loads(run("by-agency", "--json").stdout)
+    agencies = json.loads(run("agencies", "--json").stdout)
     assert len(checker.sections) == len(agencies) == 13
     expected = [f"{a['agency']} ({a['recommendations']})" for a in agencies]
     assert [" ".join(s.split()) for s in checker.sections] == expected
@@ -157,15 +157,15 @@ def test_html_report_prints_to_pdf_with_every_agency(norfolk, tmp_path):
                    check=True, timeout=180, capture_output=True)
     reader = pypdf.PdfReader(str(pdf))
     text = "".join("".join(page.extract_text().split()) for page in reader.pages)
-    names = [a["agency"] for a in json.loads(run("by-agency", "--json").stdout)]
+    names = [a["agency"] for a in json.loads(run("agencies", "--json").stdout)]
     for name in names:
         assert "".join(name.split()) in text, name
     assert len(reader.pages) >= len(names)  # a page break before each group
 
 
-def test_stats_chart_has_a_bar_per_sector(norfolk, tmp_path):
+def test_sectors_chart_has_a_bar_per_sector(norfolk, tmp_path):
     chart = tmp_path / "s.svg"
-    result = run("stats", "--by", "sector", "--chart", chart)
+    result = run("sectors", "--chart", chart)
     assert result.exit_code == 0, result.stderr
     root = ElementTree.parse(chart).getroot()
     ns = {"svg": "http://www.w3.org/2000/svg"}
@@ -179,8 +179,17 @@ def test_stats_chart_has_a_bar_per_sector(norfolk, tmp_path):
 
 def test_stats_figures(norfolk):
     rows = json.loads(run("stats", "--json").stdout)
-    assert {r["breakdown"] for r in rows} == {"year", "death", "sector", "theme", "csp", "addressees"}
+    assert {r["breakdown"] for r in rows} == {"year", "death", "csp", "addressees"}
     addressees = {r["group"]: r["recommendations"] for r in rows if r["breakdown"] == "addressees"}
     assert addressees == {"1": 28, "2": 2, "3": 1}
     table = run("stats", "--by", "year").stdout
     assert "2023" in table and "█" in table
+    police = json.loads(run("stats", "--by", "addressees", "--sector", "police", "--json").stdout)
+    assert sum(r["recommendations"] for r in police) == 5  # the filters narrow the figures
+
+
+def test_stats_points_to_the_commands_that_count_sectors_and_themes(norfolk):
+    for name in ("sector", "theme"):
+        result = run("stats", "--by", name)
+        assert result.exit_code == 2 and f"'dhr {name}s' gives the counts per {name}" in result.stderr
+    assert run("stats", "--by", "colour").exit_code == 2

@@ -104,7 +104,7 @@ def test_exported_and_imported_elsewhere_the_file_still_finds_its_review(tmp_pat
     """The identity survives the round trip (export, import into a new catalogue, then the
     original file without an id again): no second review."""
     run("import", NORFOLK)
-    run("export", "--yaml", "-o", tmp_path / "out")
+    run("export", "--yaml", "--folder", tmp_path / "out")
     other = tmp_path / "other.db"
     assert run("import", "--db", other, tmp_path / "out").exit_code == 0
     again = run("import", "--db", other, NORFOLK)

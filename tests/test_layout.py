@@ -62,3 +62,45 @@ def test_no_module_below_the_command_line_words_a_command_or_option():
             if command.search(text) or option.search(text):
                 found.append(f"{path.relative_to(PACKAGE)}:{line}: {text[:60]!r}")
     assert found == []
+
+
+def _imports(path):
+    """The dhrcli modules a module imports (relative imports, by their last name)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            if node.module:
+                found.add(node.module.split(".")[-1])
+            else:
+                found.update(a.name for a in node.names)
+    return found
+
+
+def test_no_module_is_over_400_lines():
+    long = [f"{p.relative_to(PACKAGE)}: {n}" for p in PACKAGE.rglob("*.py")
+            for n in [len(p.read_text(encoding="utf-8").splitlines())] if n > 400]
+    assert long == []
+
+
+def test_no_sql_in_the_command_line():
+    sql = re.compile(r"\b(SELECT\b|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE TABLE|PRAGMA )")
+    found = [f"{path.name}:{line}" for path in (PACKAGE / "cli").glob("*.py")
+             for line, text in _strings(ast.parse(path.read_text(encoding="utf-8"))) if sql.search(text)]
+    assert found == []
+
+
+def test_imports_go_one_way():
+    """store <- linking, lookup <- writing, queries <- counts <- catalogue <- importing <- cli:
+    the file knows no job done over it, and reading never imports writing."""
+    never = {"store": {"linking", "writing", "lookup", "queries", "counts", "catalogue", "importing"},
+             "lookup": {"linking", "writing", "queries", "counts", "catalogue", "importing"},
+             "queries": {"linking", "writing", "counts", "catalogue", "importing"},
+             "counts": {"linking", "writing", "catalogue", "importing"},
+             "linking": {"writing", "lookup", "queries", "counts", "catalogue", "importing"},
+             "writing": {"lookup", "queries", "counts", "catalogue", "importing"},
+             "catalogue": {"importing"}}
+    for name, forbidden in never.items():
+        assert _imports(PACKAGE / f"{name}.py") & forbidden == set(), name
+    for path in _core_modules():
+        if path.name != "__main__.py":  # python -m dhrcli runs the command line
+            assert "cli" not in _imports(path), path.name

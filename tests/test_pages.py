@@ -11,7 +11,7 @@ import yaml
 from conftest import NORFOLK, ROOT, keyed, numbers, run, snapshot, write
 from dhrcli.agencies import load, name_index
 from dhrcli.readers import read
-from dhrcli.records import build_review
+from dhrcli.building import build_review
 
 DATA = Path(__file__).resolve().parent / "data"
 PAGES = DATA / "pages"
@@ -65,7 +65,7 @@ def test_the_table_and_html_pages_give_the_norfolk_review(expected, catalogue_pa
 def test_convert_then_import_gives_the_norfolk_review(expected, catalogue_path, tmp_path):
     rows, review = expected
     fresh(catalogue_path)
-    converted = run("convert", SEED, "-o", tmp_path / "out")
+    converted = run("convert", SEED, "--folder", tmp_path / "out")
     assert converted.exit_code == 0, converted.stderr
     written = tmp_path / "out" / "000_71d187d9a2ee4d85.yaml"
     assert written.read_text(encoding="utf-8").startswith("# Converted by dhr from")

@@ -16,7 +16,8 @@ from dhrcli.catalogue import Catalogue
 from dhrcli.query import to_match
 from dhrcli.readers import read
 from dhrcli.readers.yaml_reader import dump
-from dhrcli.records import InputError, build_review
+from dhrcli.building import build_review
+from dhrcli.records import InputError
 from dhrcli.queries import Filters
 
 settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True,

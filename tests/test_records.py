@@ -2,7 +2,8 @@ import datetime
 
 import pytest
 
-from dhrcli.records import Raw, build_review, number_sort_key, parse_published
+from dhrcli.building import build_review, parse_published
+from dhrcli.records import Raw, number_sort_key
 
 
 @pytest.mark.parametrize("given, stored", [

@@ -193,7 +193,7 @@ def test_counts_and_cross_tabs(norfolk):
     training = next(r for r in rows if r["theme"] == "training")
     assert training["share"] == round(100 * training["recommendations"] / 31, 1)
     police = {r["theme"]: r["recommendations"]
-              for r in json.loads(run("by-theme", "--sector", "police", "--json").stdout)}
+              for r in json.loads(run("themes", "--sector", "police", "--json").stdout)}
     assert police["justice-legal"] == 4  # recs 2, 3, 6, 7
     crosstab = json.loads(run("by-theme", "justice-legal", "--by-agency", "--json").stdout)
     cells = {r["agency"]: r["justice-legal"] for r in crosstab}

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import click
 
-from .base import SECTORS, cli, db_option, output_options
+from .base import (SECTORS, chart_option, cli, db_option, filter_options, output_options,
+                   save_chart)
 
 @cli.group(invoke_without_command=True)
-@click.option("--sector", type=click.Choice(SECTORS), metavar="SECTOR",
-              help="Only agencies in this sector.")
+@filter_options
 @click.option("--unmatched", is_flag=True,
               help="Only agencies the registry does not know (sector from name rules, or other).")
 @output_options
 @db_option
 @click.pass_context
-def agencies(ctx, sector, unmatched, fmt, style, headers, where):
+def agencies(ctx, filters, unmatched, fmt, style, headers, where):
     """The agencies in the catalogue, one row per body, and their aliases.
 
     Each addressee is matched to one canonical agency: case, white space, apostrophes,
@@ -35,7 +35,8 @@ def agencies(ctx, sector, unmatched, fmt, style, headers, where):
 
     columns = ["agency", "sector", "scope", "matched", "aliases", "spellings", "recommendations",
                "reviews"]
-    write(where.open().counts.agency_counts(sector, unmatched, with_aliases=True), columns, fmt, style, headers)
+    write(where.open().counts.agency_counts(filters, unmatched, with_aliases=True), columns, fmt,
+          style, headers)
 
 
 @agencies.command()
@@ -110,23 +111,29 @@ def set_sector(name, sector, where):
 
 
 @cli.command()
+@filter_options
+@chart_option
 @output_options
 @db_option
-def sectors(fmt, style, headers, where):
+def sectors(filters, chart, fmt, style, headers, where):
     """Recommendations, reviews and agencies per sector, most first.
 
     A recommendation addressed to agencies in two sectors counts in each. The sectors are
     those of the DHR literature (police, health-commissioner, health-provider, la-children,
-    ...); 'dhr agencies --sector SECTOR' lists the agencies in one.
+    ...); 'dhr agencies --sector SECTOR' lists the agencies in one. --agency, --sector and
+    --national/--local choose the agencies counted; the other filters, the recommendations.
 
     \b
     Example:
         dhr sectors
-        dhr sectors --csv
+        dhr sectors --theme training --csv
+        dhr sectors --chart sectors.svg
     """
     from ..output import write
 
-    write(where.open().counts.sector_counts(), ["sector", "recommendations", "reviews", "agencies"], fmt,
-          style, headers)
-
-
+    catalogue = where.open()
+    rows = catalogue.counts.sector_counts(filters)
+    if chart:
+        save_chart(chart, [(r["sector"], r["recommendations"]) for r in rows],
+                   "Recommendations by sector", catalogue.path)
+    write(rows, ["sector", "recommendations", "reviews", "agencies"], fmt, style, headers)

@@ -144,36 +144,82 @@ def output_options(command):
     return wrapper
 
 
-def filter_options(command):
-    """The filters search, export and report share; passes `filters` (a queries.Filters) on."""
+def filter_options(command=None, *, unsupported: dict[str, str] | None = None):
+    """The filters every listing command takes; passes `filters` (a queries.Filters) on.
+
+    `unsupported` maps a filter a command cannot take to why: the option stays (out of the
+    help), and giving it is an error that says why, not "no such option"."""
+    if command is None:
+        return functools.partial(filter_options, unsupported=unsupported)
+    unsupported = unsupported or {}
     options = [
-        click.option("--agency", help="Only recommendations addressed to this agency (any name "
-                                      "or alias)."),
+        click.option("--agency", hidden="agency" in unsupported,
+                     help="Only recommendations addressed to this agency (any name or alias)."),
         click.option("--sector", type=click.Choice(SECTORS), metavar="SECTOR",
+                     hidden="sector" in unsupported,
                      help="Only recommendations addressed to an agency in this sector "
                           "('dhr sectors' lists them)."),
         click.option("--national/--local", "national", default=None,
+                     hidden="national" in unsupported,
                      help="Only national recommendations (to a national body), or only local."),
-        click.option("--theme", metavar="THEME", help="Only recommendations with this theme "
-                                                      "('dhr themes' lists them)."),
-        click.option("--csp", help="Only reviews of this Community Safety Partnership."),
-        click.option("--review", "review", metavar="REVIEW_ID", help="Only this review."),
+        click.option("--theme", metavar="THEME", hidden="theme" in unsupported,
+                     help="Only recommendations with this theme ('dhr themes' lists them)."),
+        click.option("--csp", hidden="csp" in unsupported,
+                     help="Only reviews of this Community Safety Partnership."),
+        click.option("--review", "review", metavar="REVIEW_ID", hidden="review" in unsupported,
+                     help="Only this review."),
         click.option("--since", type=click.IntRange(0, 9999), metavar="YEAR",
-                     help="Published in or after YEAR."),
+                     hidden="since" in unsupported, help="Published in or after YEAR."),
         click.option("--until", type=click.IntRange(0, 9999), metavar="YEAR",
-                     help="Published in or before YEAR."),
+                     hidden="until" in unsupported, help="Published in or before YEAR."),
     ]
+
     @functools.wraps(command)
     def wrapper(*args, agency, sector, national, theme, csp, review, since, until, **kwargs):
         from ..queries import Filters
 
-        filters = Filters(agency=agency, sector=sector, national=national, theme=theme, csp=csp,
-                          review=review, since=since, until=until)
-        return command(*args, filters=filters, **kwargs)
+        given = dict(agency=agency, sector=sector, national=national, theme=theme, csp=csp,
+                     review=review, since=since, until=until)
+        for name, why in unsupported.items():
+            if given[name] is not None:
+                flag = "--national/--local" if name == "national" else f"--{name}"
+                raise click.UsageError(f"{flag} is not for this command: {why}")
+        return command(*args, filters=Filters(**given), **kwargs)
 
     for option in reversed(options):
         wrapper = option(wrapper)
     return wrapper
+
+
+def output_file_option(command):
+    """-o/--output FILE, which means one thing on every command: write the output to this
+    file (whole, or not at all) instead of standard output; passes `target` on."""
+
+    def check(ctx, param, value):
+        if value and Path(value).is_dir():
+            raise click.BadParameter(f"{value!r} is a folder; -o names the file to write"
+                                     + (" (--folder DIR writes a file each)"
+                                        if ctx.command.name in ("export", "convert") else ""))
+        return value
+
+    return click.option("-o", "--output", "target", type=click.Path(), metavar="FILE",
+                        callback=check, help="Write the output to FILE instead of standard "
+                                             "output.")(command)
+
+
+def chart_option(command):
+    """--chart FILE.svg; passes `chart` (the path or None) on."""
+    return click.option("--chart", "chart", type=click.Path(dir_okay=False), metavar="FILE.svg",
+                        help="Also write the counts as an SVG bar chart.")(command)
+
+
+def save_chart(path: str, bars: list[tuple[str, int]], title: str, catalogue_path) -> None:
+    """Write a bar chart (label, value) as SVG, and say so on stderr."""
+    from .. import charts
+    from ..datafiles import save
+
+    save(path, charts.svg(bars, title), catalogue_path)
+    click.echo(f"dhr: wrote {path}", err=True)
 
 
 @click.group(cls=DhrGroup, context_settings={"help_option_names": ["-h", "--help"]})

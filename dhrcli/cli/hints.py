@@ -5,7 +5,7 @@ from __future__ import annotations
 
 HINTS = {
     "themes": "'dhr themes' lists them",
-    "agencies": "'dhr by-agency' lists the agencies in the catalogue",
+    "agencies": "'dhr agencies' lists the agencies in the catalogue",
     "reviews": "'dhr reviews' lists them all",
     "show": "'dhr show {review}' lists them",
     "repair": "'dhr check --repair' mends it",

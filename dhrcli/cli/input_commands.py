@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..records import MAX_SIZE_MB
-from .base import cli, db_option
+from .base import cli, db_option, output_file_option
 
 
 def _say(line: str) -> None:
@@ -155,11 +155,12 @@ def validate(files, quiet, max_size, where):
 
 @cli.command()
 @click.argument("pages", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("-o", "--output", "folder", type=click.Path(file_okay=False),
-              help="Write NAME.yaml here for each page (default: all to standard output).")
+@click.option("--folder", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write NAME.yaml here for each page (default: one YAML stream).")
+@output_file_option
 @max_size_option
 @db_option
-def convert(pages, folder, max_size, where):
+def convert(pages, folder, target, max_size, where):
     """Turn library summary pages (or any input dhr reads) into review files.
 
     Each page becomes a review file ready for 'dhr import', with a '# check:' comment above
@@ -170,14 +171,18 @@ def convert(pages, folder, max_size, where):
     \b
     Example:
         dhr convert page.txt > norfolk.yaml
-        dhr convert pages/ -o reviews/
+        dhr convert page.txt -o norfolk.yaml
+        dhr convert pages/ --folder reviews/
     """
     from .. import importing
     from ..datafiles import make_folder, save
     from ..readers import read
     from ..readers.yaml_reader import dump
-    from ..records import InputError, build_review
+    from ..building import build_review
+    from ..records import InputError
 
+    if folder and target:
+        raise click.UsageError("choose --folder (a file per page) or -o (one file), not both")
     catalogue = where.open()
     known, first_words = catalogue.links.name_index()
     skipped: list = []
@@ -218,6 +223,9 @@ def convert(pages, folder, max_size, where):
             save(target, text, catalogue.path)
             written += 1
             _say(f"dhr: wrote {target}")
+    elif target:
+        save(target, "---\n".join(text for _, text in documents), catalogue.path)
+        _say(f"dhr: wrote {target}")
     else:
         click.echo("---\n".join(text for _, text in documents), nl=False)
     if failed:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .base import (RECORD_TABLE, SEARCH_TABLE, SECTORS, cli, db_option, filter_options,
-                   output_options)
+from .base import RECORD_TABLE, SEARCH_TABLE, cli, db_option, filter_options, output_options
 
 @cli.command()
 @click.argument("query")
@@ -63,11 +62,8 @@ def search(query, raw, exact, filters, limit, fmt, style, headers, where):
 
 
 @cli.command(name="by-agency")
-@click.argument("agency", required=False)
-@click.option("--sector", type=click.Choice(SECTORS), metavar="SECTOR",
-              help="Only recommendations addressed to an agency in this sector.")
-@click.option("--national/--local", "national", default=None,
-              help="Only national recommendations (to a national body), or only local ones.")
+@click.argument("name", metavar="[AGENCY]", required=False)
+@filter_options(unsupported={"agency": "by-agency takes the agency as its argument"})
 @click.option("--by-theme", is_flag=True,
               help="A cross-tab: a row per theme, a column per agency (just AGENCY if given).")
 @click.option("--with-predecessors", is_flag=True,
@@ -75,18 +71,18 @@ def search(query, raw, exact, filters, limit, fmt, style, headers, where):
                    "ICB), marked in the predecessor column.")
 @output_options
 @db_option
-def by_agency(agency, sector, national, by_theme, with_predecessors, fmt, style, headers, where):
-    """Recommendations by addressee.
+def by_agency(name, filters, by_theme, with_predecessors, fmt, style, headers, where):
+    """The recommendations addressed to AGENCY (its name or any alias, in any case), by
+    review and number.
 
-    Without AGENCY: every agency with its sector, scope and number of recommendations and
-    reviews, most first. With AGENCY (its name or any alias, in any case): every recommendation
-    addressed to it, by review and number. --sector and --national/--local list the
-    recommendations addressed to a sector, or to national or local bodies.
+    Without AGENCY, the filters choose the addressees: --sector police lists what was
+    addressed to any police body, --national what was addressed to national bodies.
+    'dhr agencies' lists the agencies themselves, with their counts.
 
     \b
     Example:
-        dhr by-agency
         dhr by-agency "Norfolk Constabulary" --csv
+        dhr by-agency "Norfolk Constabulary" --theme training --since 2020
         dhr by-agency --sector police
         dhr by-agency --national --json
         dhr by-agency "NHS Norfolk and Waveney ICB" --with-predecessors
@@ -95,42 +91,45 @@ def by_agency(agency, sector, national, by_theme, with_predecessors, fmt, style,
     from ..queries import REC_COLUMNS, Filters
     from ..output import write
 
-    if with_predecessors and agency is None:
+    if with_predecessors and name is None:
         raise click.UsageError("--with-predecessors needs an AGENCY")
+    if name is None and not by_theme and filters == Filters():
+        raise click.UsageError("name an AGENCY, or choose addressees with --sector or "
+                               "--national/--local; 'dhr agencies' lists the agencies")
     catalogue = where.open()
     if by_theme:
-        filters = Filters(sector=sector, national=national)
-        only = catalogue.names.agency_name(agency) if agency else None
+        only = catalogue.names.agency_name(name) if name else None
         columns, rows = catalogue.counts.crosstab("theme", filters, only)
         write(rows, columns, fmt, style, headers)
         return
-    if agency is None and sector is None and national is None:
-        write(catalogue.counts.agency_counts(), ["agency", "sector", "scope", "recommendations", "reviews"],
-              fmt, style, headers)
-        return
-    filters = Filters(agency=agency, with_predecessors=with_predecessors, sector=sector,
-                      national=national)
+    filters.agency, filters.with_predecessors = name, with_predecessors
     columns = REC_COLUMNS + (["predecessor"] if with_predecessors else [])
     table = RECORD_TABLE + (["predecessor"] if with_predecessors else [])
-    write(catalogue.read.recommendations(filters), columns, fmt, style, headers, table_columns=table)
+    write(catalogue.read.recommendations(filters), columns, fmt, style, headers,
+          table_columns=table)
 
 
 @cli.command()
+@filter_options
 @output_options
 @db_option
-def reviews(fmt, style, headers, where):
+def reviews(filters, fmt, style, headers, where):
     """List the reviews in the catalogue, with their counts.
+
+    With filters, the reviews that have a recommendation the filters keep, and the counts
+    of those recommendations.
 
     \b
     Example:
         dhr reviews
+        dhr reviews --csp Norfolk --since 2020
         dhr reviews --csv > reviews.csv
     """
     from ..output import write
 
     columns = ["review_id", "csp", "title", "review_type", "published", "year_of_death",
                "recommendations", "agencies"]
-    write(where.open().read.reviews(), columns, fmt, style, headers)
+    write(where.open().read.reviews(filters), columns, fmt, style, headers)
 
 
 @cli.command()

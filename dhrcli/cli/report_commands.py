@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
 import click
 
-from .base import cli, db_option, filter_options, output_options
+from .base import (cli, db_option, filter_options, output_file_option, output_options,
+                   save_chart)
 
 
 @cli.command()
 @filter_options
 @click.option("--yaml", "as_yaml", is_flag=True,
-              help="As review files: one YAML stream, or one file per review with -o.")
-@click.option("-o", "--output", "folder", type=click.Path(file_okay=False),
+              help="As review files: one YAML stream, or one file per review with --folder.")
+@click.option("--folder", type=click.Path(file_okay=False), metavar="DIR",
               help="With --yaml: write REVIEW_ID.yaml here for each review.")
+@output_file_option
 @output_options
 @db_option
-def export(filters, as_yaml, folder, fmt, style, headers, where):
+def export(filters, as_yaml, folder, target, fmt, style, headers, where):
     """The catalogue, or the part the filters keep, as rows or as review files.
 
     As recommendation rows (--csv, the default; --tsv, --json, --nl; --excel for
@@ -29,8 +32,8 @@ def export(filters, as_yaml, folder, fmt, style, headers, where):
     \b
     Example:
         dhr export --csv > all.csv
-        dhr export --sector police --since 2020 --excel > police.csv
-        dhr export --yaml -o reviews/
+        dhr export --sector police --since 2020 --excel -o police.csv
+        dhr export --yaml --folder reviews/
         dhr export --nl | gzip > catalogue.jsonl.gz
     """
     from ..datafiles import make_folder, save
@@ -39,27 +42,46 @@ def export(filters, as_yaml, folder, fmt, style, headers, where):
     from ..readers.yaml_reader import dump
 
     catalogue = where.open()
+    if folder and target:
+        raise click.UsageError("choose --folder (a file per review) or -o (one file), not both")
     if as_yaml:
         if fmt or style:
             raise click.UsageError("--yaml writes review files; leave out the row formats")
+        records = catalogue.read.export_reviews(filters)
+        if not folder:
+            _write(target, "".join(("---\n" if index else "") + dump(record)
+                                   for index, record in enumerate(records)), catalogue.path)
+            return
         count = 0
-        for index, record in enumerate(catalogue.read.export_reviews(filters)):
-            text = dump(record)
-            if folder:
-                make_folder(folder)
-                save(Path(folder) / f"{record['id']}.yaml", text, catalogue.path)
-            else:
-                sys.stdout.write(("---\n" if index else "") + text)
+        for record in records:
+            make_folder(folder)
+            save(Path(folder) / f"{record['id']}.yaml", dump(record), catalogue.path)
             count += 1
-        if folder:
-            click.echo(f"dhr: wrote {count} review file{'s' if count != 1 else ''} to {folder}",
-                       err=True)
+        click.echo(f"dhr: wrote {count} review file{'s' if count != 1 else ''} to {folder}",
+                   err=True)
         return
     if folder:
-        raise click.UsageError("-o/--output goes with --yaml; redirect rows with '>'")
+        raise click.UsageError("--folder goes with --yaml; write rows to one file with -o")
     if fmt is None and style is None:
         fmt = "csv"
-    write(catalogue.read.recommendations(filters), REC_COLUMNS, fmt, style, headers)
+    rows = catalogue.read.recommendations(filters)
+    if target:
+        text = io.StringIO(newline="")
+        write(rows, REC_COLUMNS, fmt, style, headers, out=text)
+        _write(target, text.getvalue(), catalogue.path)
+    else:
+        write(rows, REC_COLUMNS, fmt, style, headers)
+
+
+def _write(target: str | None, text: str, catalogue_path) -> None:
+    """The text to the -o file (whole, or not at all), else to standard output."""
+    if target:
+        from ..datafiles import save
+
+        save(target, text, catalogue_path)
+        click.echo(f"dhr: wrote {target}", err=True)
+    else:
+        sys.stdout.write(text)
 
 
 @cli.command()
@@ -68,8 +90,7 @@ def export(filters, as_yaml, folder, fmt, style, headers, where):
 @filter_options
 @click.option("--html/--markdown", "as_html", default=False,
               help="One self-contained HTML file, or Markdown (the default).")
-@click.option("-o", "--output", "target", type=click.Path(dir_okay=False),
-              help="Write the report here (default: standard output).")
+@output_file_option
 @db_option
 def report(by, filters, as_html, target, where):
     """A briefing pack: the recommendations grouped by agency, sector, theme or CSP.
@@ -90,26 +111,33 @@ def report(by, filters, as_html, target, where):
     catalogue = where.open()
     built = reports.build(catalogue, by, filters, filters.describe())
     text = reports.html(built) if as_html else reports.markdown(built)
-    if target:
-        from ..datafiles import save
+    _write(target, text, catalogue.path)
 
-        save(target, text, catalogue.path)
-        click.echo(f"dhr: wrote {target} ({len(built.groups)} groups)", err=True)
-    else:
-        sys.stdout.write(text)
+
+def _breakdown(ctx, param, value):
+    """--by: one of Counts.STATS; sectors and themes have commands of their own."""
+    from ..counts import Counts
+
+    if value in ("sector", "theme"):
+        raise click.BadParameter(f"'dhr {value}s' gives the counts per {value}, with the same "
+                                 f"filters and --chart")
+    if value is not None and value not in Counts.STATS:
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(Counts.STATS)}")
+    return value
 
 
 @cli.command()
-@click.option("--by", "by", type=click.Choice(["year", "death", "sector", "theme", "csp",
-                                                "addressees"]),
+@click.option("--by", "by", callback=_breakdown, metavar="[year|death|csp|addressees]",
               help="One breakdown (default: all of them).")
+@filter_options
 @click.option("--chart", "chart", type=click.Path(dir_okay=False), metavar="FILE.svg",
-              help="Also write the breakdown (--by, default sector) as an SVG bar chart.")
+              help="Also write the breakdown (--by, default year) as an SVG bar chart.")
 @output_options
 @db_option
-def stats(by, chart, fmt, style, headers, where):
-    """Recommendations and reviews by publication year, year of death, sector, theme and CSP,
-    and how many addressees recommendations have.
+def stats(by, filters, chart, fmt, style, headers, where):
+    """Recommendations and reviews by publication year, year of death and CSP, and how many
+    addressees recommendations have, among those the filters keep. 'dhr sectors' and 'dhr
+    themes' count sectors and themes.
 
     In the terminal each table has a bar column scaled to its width; --csv and --json give
     the figures (a row per group, with its breakdown).
@@ -117,24 +145,21 @@ def stats(by, chart, fmt, style, headers, where):
     \b
     Example:
         dhr stats
-        dhr stats --by theme --csv
-        dhr stats --by sector --chart sectors.svg
+        dhr stats --by csp --csv
+        dhr stats --by year --sector police --chart police-years.svg
     """
     from .. import charts
-    from ..datafiles import save
     from ..output import terminal_width, write
 
     catalogue = where.open()
-    names = {"year": "publication year", "death": "year of death", "sector": "sector",
-             "theme": "theme", "csp": "CSP", "addressees": "addressees per recommendation"}
+    names = {"year": "publication year", "death": "year of death", "csp": "CSP",
+             "addressees": "addressees per recommendation"}
     chosen = [by] if by else list(catalogue.counts.STATS)
-    tables = [(name, catalogue.counts.stats(name)) for name in chosen]
+    tables = [(name, catalogue.counts.stats(name, filters)) for name in chosen]
     if chart:
-        name = by or "sector"
-        rows = dict(tables).get(name) or catalogue.counts.stats(name)
-        save(chart, charts.svg([(r["group"], r["recommendations"]) for r in rows],
-                               f"Recommendations by {names[name]}"), catalogue.path)
-        click.echo(f"dhr: wrote {chart}", err=True)
+        name = by or "year"
+        save_chart(chart, [(r["group"], r["recommendations"]) for r in dict(tables)[name]],
+                   f"Recommendations by {names[name]}", catalogue.path)
     if fmt is not None:
         write(({"breakdown": name, **row} for name, rows in tables for row in rows),
               ["breakdown", "group", "recommendations", "reviews"], fmt, style, headers)

@@ -5,68 +5,71 @@ from __future__ import annotations
 import click
 
 from .. import theming
-from .base import RECORD_TABLE, SECTORS, cli, db_option, output_options
+from .base import (RECORD_TABLE, chart_option, cli, db_option, filter_options, output_options,
+                   save_chart)
 
 
 @cli.command()
+@filter_options(unsupported={"theme": "themes counts every theme; 'dhr by-theme THEME' lists "
+                                       "the recommendations of one"})
+@chart_option
 @output_options
 @db_option
-def themes(fmt, style, headers, where):
-    """Each theme with its recommendations, reviews and share of all recommendations.
+def themes(filters, chart, fmt, style, headers, where):
+    """Each theme with its recommendations, reviews and share of the recommendations the
+    filters keep (all of them, without filters).
 
-    share is the percent of all recommendations in the catalogue that have the theme; a
-    recommendation may have several themes, or none.
+    share is the percent of those recommendations that have the theme; a recommendation
+    may have several themes, or none.
 
     \b
     Example:
         dhr themes
-        dhr themes --csv
+        dhr themes --sector police --since 2020 --csv
+        dhr themes --chart themes.svg
     """
     from ..output import write
 
-    write(where.open().counts.theme_counts(), ["theme", "label", "recommendations", "reviews", "share"],
-          fmt, style, headers)
+    catalogue = where.open()
+    rows = catalogue.counts.theme_counts(filters)
+    if chart:
+        save_chart(chart, [(r["theme"], r["recommendations"]) for r in rows],
+                   "Recommendations by theme", catalogue.path)
+    write(rows, ["theme", "label", "recommendations", "reviews", "share"], fmt, style, headers)
 
 
 @cli.command(name="by-theme")
-@click.argument("theme", required=False)
+@click.argument("name", metavar="[THEME]", required=False)
+@filter_options(unsupported={"theme": "by-theme takes the theme as its argument"})
 @click.option("--by-agency", is_flag=True,
               help="A cross-tab: a row per agency, a column per theme (just THEME if given).")
-@click.option("--sector", type=click.Choice(SECTORS), metavar="SECTOR",
-              help="Only recommendations addressed to an agency in this sector.")
-@click.option("--csp", help="Only reviews of this Community Safety Partnership.")
-@click.option("--since", type=int, metavar="YEAR", help="Published in or after YEAR.")
-@click.option("--until", type=int, metavar="YEAR", help="Published in or before YEAR.")
 @output_options
 @db_option
-def by_theme(theme, by_agency, sector, csp, since, until, fmt, style, headers, where):
-    """Recommendations by theme.
+def by_theme(name, filters, by_agency, fmt, style, headers, where):
+    """The recommendations with THEME, by review and number.
 
-    Without THEME: each theme with its counts among the recommendations the filters keep.
-    With THEME: its recommendations, by review and number. --by-agency gives a cross-tab of
-    agencies and themes instead.
+    'dhr themes' counts the recommendations of every theme; --by-agency gives a cross-tab
+    of agencies and themes instead.
 
     \b
     Example:
-        dhr by-theme
         dhr by-theme training --csv
         dhr by-theme justice-legal --sector police --since 2020
         dhr by-theme training --by-agency
+        dhr by-theme --by-agency --national
     """
     from ..output import write
-    from ..queries import REC_COLUMNS, Filters
+    from ..queries import REC_COLUMNS
 
+    if name is None and not by_agency:
+        raise click.UsageError("name a THEME; 'dhr themes' lists them with their counts")
     catalogue = where.open()
-    filters = Filters(sector=sector, csp=csp, since=since, until=until)
     if by_agency:
-        only = catalogue.store.taxonomy.check(theme) if theme else None
+        only = catalogue.store.taxonomy.check(name) if name else None
         columns, rows = catalogue.counts.crosstab("agency", filters, only)
         write(rows, columns, fmt, style, headers)
-    elif theme is None:
-        write(catalogue.counts.theme_counts(filters),
-              ["theme", "label", "recommendations", "reviews", "share"], fmt, style, headers)
     else:
-        filters.theme = theme
+        filters.theme = name
         write(catalogue.read.recommendations(filters), REC_COLUMNS, fmt, style, headers,
               table_columns=RECORD_TABLE)
 
