@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .base import (SECTORS, chart_option, cli, db_option, filter_options, output_options,
-                   save_chart)
+                   write_counts)
 
 @cli.group(invoke_without_command=True)
 @filter_options
@@ -129,11 +129,7 @@ def sectors(filters, chart, fmt, style, headers, where):
         dhr sectors --theme training --csv
         dhr sectors --chart sectors.svg
     """
-    from ..output import write
-
     catalogue = where.open()
-    rows = catalogue.counts.sector_counts(filters)
-    if chart:
-        save_chart(chart, [(r["sector"], r["recommendations"]) for r in rows],
-                   "Recommendations by sector", catalogue.path)
-    write(rows, ["sector", "recommendations", "reviews", "agencies"], fmt, style, headers)
+    write_counts(catalogue.counts.sector_counts(filters),
+                 ["sector", "recommendations", "reviews", "agencies"], chart,
+                 "Recommendations by sector", catalogue, fmt, style, headers)

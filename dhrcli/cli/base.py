@@ -207,10 +207,30 @@ def output_file_option(command):
                                              "output.")(command)
 
 
+def crosstab_option(flag: str, rows: str, columns: str, only: str):
+    """The flag that turns a list into a cross-tab of agencies and themes: a row per `rows`,
+    a column per `columns` (just the one the argument `only` names, if given)."""
+    return click.option(flag, "crosstab", is_flag=True,
+                        help=f"A cross-tab: a row per {rows}, a column per {columns} (just "
+                             f"{only} if given).")
+
+
 def chart_option(command):
     """--chart FILE.svg; passes `chart` (the path or None) on."""
     return click.option("--chart", "chart", type=click.Path(dir_okay=False), metavar="FILE.svg",
                         help="Also write the counts as an SVG bar chart.")(command)
+
+
+def write_counts(rows: list[dict], columns: list[str], chart: str | None, title: str, catalogue,
+                 fmt, style, headers) -> None:
+    """Rows of counts (the first column names each group) in the chosen format, and with
+    --chart as a bar chart of their recommendations too."""
+    from ..output import write
+
+    if chart:
+        save_chart(chart, [(row[columns[0]], row["recommendations"]) for row in rows], title,
+                   catalogue.path)
+    write(rows, columns, fmt, style, headers)
 
 
 def save_chart(path: str, bars: list[tuple[str, int]], title: str, catalogue_path) -> None:

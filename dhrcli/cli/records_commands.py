@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .base import RECORD_TABLE, SEARCH_TABLE, cli, db_option, filter_options, output_options
+from .base import (RECORD_TABLE, SEARCH_TABLE, cli, crosstab_option, db_option, filter_options,
+                   output_options)
 
 @cli.command()
 @click.argument("query")
@@ -64,14 +65,13 @@ def search(query, raw, exact, filters, limit, fmt, style, headers, where):
 @cli.command(name="by-agency")
 @click.argument("name", metavar="[AGENCY]", required=False)
 @filter_options(unsupported={"agency": "by-agency takes the agency as its argument"})
-@click.option("--by-theme", is_flag=True,
-              help="A cross-tab: a row per theme, a column per agency (just AGENCY if given).")
+@crosstab_option("--by-theme", "theme", "agency", "AGENCY")
 @click.option("--with-predecessors", is_flag=True,
               help="Also what was addressed to the bodies AGENCY took over from (a CCG for an "
                    "ICB), marked in the predecessor column.")
 @output_options
 @db_option
-def by_agency(name, filters, by_theme, with_predecessors, fmt, style, headers, where):
+def by_agency(name, filters, crosstab, with_predecessors, fmt, style, headers, where):
     """The recommendations addressed to AGENCY (its name or any alias, in any case), by
     review and number.
 
@@ -93,11 +93,11 @@ def by_agency(name, filters, by_theme, with_predecessors, fmt, style, headers, w
 
     if with_predecessors and name is None:
         raise click.UsageError("--with-predecessors needs an AGENCY")
-    if name is None and not by_theme and filters == Filters():
+    if name is None and not crosstab and filters == Filters():
         raise click.UsageError("name an AGENCY, or choose addressees with --sector or "
                                "--national/--local; 'dhr agencies' lists the agencies")
     catalogue = where.open()
-    if by_theme:
+    if crosstab:
         only = catalogue.names.agency_name(name) if name else None
         columns, rows = catalogue.counts.crosstab("theme", filters, only)
         write(rows, columns, fmt, style, headers)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from .. import theming
-from .base import (RECORD_TABLE, chart_option, cli, db_option, filter_options, output_options,
-                   save_chart)
+from .base import (RECORD_TABLE, chart_option, cli, crosstab_option, db_option, filter_options,
+                   output_options, write_counts)
 
 
 @cli.command()
@@ -28,24 +28,19 @@ def themes(filters, chart, fmt, style, headers, where):
         dhr themes --sector police --since 2020 --csv
         dhr themes --chart themes.svg
     """
-    from ..output import write
-
     catalogue = where.open()
-    rows = catalogue.counts.theme_counts(filters)
-    if chart:
-        save_chart(chart, [(r["theme"], r["recommendations"]) for r in rows],
-                   "Recommendations by theme", catalogue.path)
-    write(rows, ["theme", "label", "recommendations", "reviews", "share"], fmt, style, headers)
+    write_counts(catalogue.counts.theme_counts(filters),
+                 ["theme", "label", "recommendations", "reviews", "share"], chart,
+                 "Recommendations by theme", catalogue, fmt, style, headers)
 
 
 @cli.command(name="by-theme")
 @click.argument("name", metavar="[THEME]", required=False)
 @filter_options(unsupported={"theme": "by-theme takes the theme as its argument"})
-@click.option("--by-agency", is_flag=True,
-              help="A cross-tab: a row per agency, a column per theme (just THEME if given).")
+@crosstab_option("--by-agency", "agency", "theme", "THEME")
 @output_options
 @db_option
-def by_theme(name, filters, by_agency, fmt, style, headers, where):
+def by_theme(name, filters, crosstab, fmt, style, headers, where):
     """The recommendations with THEME, by review and number.
 
     'dhr themes' counts the recommendations of every theme; --by-agency gives a cross-tab
@@ -61,10 +56,10 @@ def by_theme(name, filters, by_agency, fmt, style, headers, where):
     from ..output import write
     from ..queries import REC_COLUMNS
 
-    if name is None and not by_agency:
+    if name is None and not crosstab:
         raise click.UsageError("name a THEME; 'dhr themes' lists them with their counts")
     catalogue = where.open()
-    if by_agency:
+    if crosstab:
         only = catalogue.store.taxonomy.check(name) if name else None
         columns, rows = catalogue.counts.crosstab("agency", filters, only)
         write(rows, columns, fmt, style, headers)
