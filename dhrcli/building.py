@@ -52,10 +52,10 @@ def parse_published(value: object) -> str:
     return datetime.date(year, month, day).isoformat()
 
 
-def build_review(raw: Raw, where: str) -> tuple[Review | None, list[str], list[str]]:
+def build_review(raw: Raw, source: str) -> tuple[Review | None, list[str], list[str]]:
     """Check one raw review. Returns (review or None, problems, warnings).
 
-    `where` names the file; each message starts with `FILE:LINE:` and names the review and
+    `source` names the file; each message starts with `FILE:LINE:` and names the review and
     recommendation it is about, so a person can find and fix it.
     """
     problems: list[str] = []
@@ -63,7 +63,7 @@ def build_review(raw: Raw, where: str) -> tuple[Review | None, list[str], list[s
 
     def place(*path) -> str:
         line = raw.line(*path)
-        return f"{where}:{line}" if line else where
+        return f"{source}:{line}" if line else source
 
     data = raw.data
     if not isinstance(data, dict):

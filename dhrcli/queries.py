@@ -82,7 +82,7 @@ class Queries:
     def db(self):
         return self.store.db
 
-    def where(self, filters: Filters) -> tuple[list[str], list]:
+    def clauses(self, filters: Filters) -> tuple[list[str], list]:
         """SQL clauses and parameters for a Filters (recommendation r, review v)."""
         clauses, params = [], []
         if filters.agency is not None:
@@ -115,7 +115,7 @@ class Queries:
 
     def kept(self, filters: Filters) -> tuple[str, list]:
         """SQL for the ids of the recommendations the filters keep, and its parameters."""
-        clauses, params = self.where(filters)
+        clauses, params = self.clauses(filters)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return f"SELECT r.id FROM recommendations r JOIN reviews v ON v.id = r.review{where}", params
 
@@ -123,7 +123,7 @@ class Queries:
 
     def recommendations(self, filters: Filters) -> Iterator[dict]:
         """Recommendation rows (REC_COLUMNS), in review order and natural number order."""
-        clauses, params = self.where(filters)
+        clauses, params = self.clauses(filters)
         extra, extra_params = "", []
         if filters.agency is not None and filters.with_predecessors:
             own, predecessors = self.names.agency_ids(filters.agency, True)
@@ -147,7 +147,7 @@ class Queries:
         """Rows (SEARCH_COLUMNS) matching an FTS5 query, best first by bm25.
 
         QueryError for a query FTS5 cannot parse."""
-        clauses, params = self.where(filters)
+        clauses, params = self.clauses(filters)
         open_mark, close_mark = HIGHLIGHT
         # Rank first on the cheap columns, then make snippets and full rows for the best few.
         ranked = ("SELECT r.id AS id, bm25(recommendations_fts) AS score, "

@@ -88,7 +88,7 @@ class Cue:  # frozen, but cached_property needs a __dict__: keep the default (no
     gaps: tuple[bool, ...]  # gaps[i]: up to MAX_GAP words may come before slot i
 
     @classmethod
-    def parse(cls, text: str, where: str) -> "Cue":
+    def parse(cls, text: str, source: str) -> "Cue":
         slots, gaps, gap = [], [], False
         for token in str(text).split():
             if token in ("...", "…"):
@@ -108,12 +108,12 @@ class Cue:  # frozen, but cached_property needs a __dict__: keep the default (no
                     gap = False
                 continue
             if not slot.values or not all(slot.values):
-                raise DhrError(f"{where}: cue {text!r} has an empty part")
+                raise DhrError(f"{source}: cue {text!r} has an empty part")
             slots.append(slot)
             gaps.append(gap)
             gap = False
         if not slots or gaps[0]:
-            raise DhrError(f"{where}: cue {text!r} has no words to match (or starts with ...)")
+            raise DhrError(f"{source}: cue {text!r} has no words to match (or starts with ...)")
         return cls(str(text), tuple(slots), tuple(gaps))
 
     @functools.cached_property
@@ -178,31 +178,31 @@ class Taxonomy:
         self.sources: list[str] = []
         self._index = None
 
-    def add(self, data: dict, where: str, replace: bool = False) -> None:
+    def add(self, data: dict, source: str, replace: bool = False) -> None:
         if not isinstance(data, dict):
-            raise DhrError(f"{where}: a taxonomy file must be a mapping with 'themes:'")
+            raise DhrError(f"{source}: a taxonomy file must be a mapping with 'themes:'")
         self._index = None
         if replace:
             self.themes = {}
         for entry in data.get("themes") or []:
             if not isinstance(entry, dict) or not isinstance(entry.get("slug"), str):
-                raise DhrError(f"{where}: each theme needs a 'slug' (got {entry!r})")
+                raise DhrError(f"{source}: each theme needs a 'slug' (got {entry!r})")
             slug = entry["slug"]
             if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
-                raise DhrError(f"{where}: theme slug {slug!r} may hold only a-z, 0-9 and '-'")
+                raise DhrError(f"{source}: theme slug {slug!r} may hold only a-z, 0-9 and '-'")
             cues = entry.get("cues") or []
             if not cues:
-                raise DhrError(f"{where}: theme {slug!r} has no cues")
+                raise DhrError(f"{source}: theme {slug!r} has no cues")
             self.themes[slug] = Theme(
                 slug, str(entry.get("label") or slug), str(entry.get("definition") or ""),
-                [Cue.parse(c, f"{where}: theme {slug!r}") for c in cues],
-                [Cue.parse(c, f"{where}: theme {slug!r}") for c in entry.get("not") or []])
+                [Cue.parse(c, f"{source}: theme {slug!r}") for c in cues],
+                [Cue.parse(c, f"{source}: theme {slug!r}") for c in entry.get("not") or []])
         for group in data.get("glossary") or []:
             terms = group.get("terms") if isinstance(group, dict) else group
             if not isinstance(terms, list) or len(terms) < 2:
-                raise DhrError(f"{where}: each glossary entry needs two or more terms (got {group!r})")
+                raise DhrError(f"{source}: each glossary entry needs two or more terms (got {group!r})")
             self.glossary.append([str(t) for t in terms])
-        self.sources.append(where)
+        self.sources.append(source)
 
     def _compiled(self):
         """Indexes from a word, its stem, or its first two letters to the cues that can start

@@ -55,7 +55,7 @@ class Writer:
     def db(self):
         return self.store.db
 
-    def import_file(self, raws: Iterable[Raw], where: str, replace: bool = False) -> ImportResult:
+    def import_file(self, raws: Iterable[Raw], source: str, replace: bool = False) -> ImportResult:
         """Import every review from one file in one transaction, or none of them.
 
         Checks every review before it gives up, so that one run lists all the problems;
@@ -68,24 +68,24 @@ class Writer:
         try:
             with self.store.transaction():
                 for index, raw in enumerate(raws, start=1):
-                    review, found, warnings = build_review(raw, where)
+                    review, found, warnings = build_review(raw, source)
                     result.warnings.extend(warnings)
-                    result.warnings.extend(f"{where}: warning: {note}"
+                    result.warnings.extend(f"{source}: warning: {note}"
                                            for rec, note in raw.notes if rec is None)
                     result.uncertain += raw.uncertain
                     problems.extend(found)
                     if review is not None:
-                        problems.extend(self._unknown_themes(review, raw, where))
+                        problems.extend(self._unknown_themes(review, raw, source))
                     if review is None or problems:
                         continue
                     try:
                         key = self._store(review, result, replace)
                     except _Refused as refusal:
                         said = refusal.args[0]
-                        problems.append(Said(f"{where}:{raw.line()}: {said}", said.hint, **said.data))
+                        problems.append(Said(f"{source}:{raw.line()}: {said}", said.hint, **said.data))
                         continue
                     if key in keys_in_file:
-                        problems.append(f"{where}:{raw.line()}: review {key!r} is in this file "
+                        problems.append(f"{source}:{raw.line()}: review {key!r} is in this file "
                                         f"twice (also review {keys_in_file[key]}); give each its "
                                         f"own 'id'")
                     keys_in_file[key] = index
@@ -235,7 +235,7 @@ class Writer:
                 for key, rec in by_number((r.number, r) for r in review.recommendations).items()]
         return dataclasses.replace(review, recommendations=recommendations, **kept)
 
-    def _unknown_themes(self, review: Review, raw: Raw, where: str) -> list[str]:
+    def _unknown_themes(self, review: Review, raw: Raw, source: str) -> list[str]:
         problems = []
         for index, rec in enumerate(review.recommendations):
             for theme in rec.themes or []:
@@ -243,7 +243,7 @@ class Writer:
                     self.store.taxonomy.check(theme)
                 except DhrError as error:
                     line = raw.line("recommendations", index, "themes")
-                    problems.append(f"{where}:{line}: recommendation {index + 1} (number "
+                    problems.append(f"{source}:{line}: recommendation {index + 1} (number "
                                     f"{rec.number}): {error}")
         return problems
 

@@ -16,7 +16,7 @@ from ..records import FORMULA_STARTS, InputError, Raw
 
 REVIEW_COLUMNS = ("review_id", "csp", "title", "review_type", "basis", "source_url", "summary",
                   "published", "year_of_death")
-REC_COLUMNS = ("number", "text", "agencies")
+CSV_REC_COLUMNS = ("number", "text", "agencies")
 DERIVED = ("sectors", "scope", "themes", "rank", "snippet", "predecessor")
 
 
@@ -47,7 +47,7 @@ def read(text: str, where: str, excel: bool = False) -> Iterator[Raw]:
     if missing:
         raise InputError([f"{where}:1: the header needs the columns {', '.join(missing)} "
                           f"(it has: {', '.join(columns) or 'none'})"])
-    unknown = [c for c in columns if c not in REVIEW_COLUMNS + REC_COLUMNS + DERIVED]
+    unknown = [c for c in columns if c not in REVIEW_COLUMNS + CSV_REC_COLUMNS + DERIVED]
     # What the file cannot say is left as the catalogue has it: the review fields it has no
     # column for, and the themes a review file gave (its `themes` column is dhr's own).
     absent = frozenset({c for c in REVIEW_COLUMNS if c not in columns and c != "review_id"}
