@@ -8,18 +8,8 @@ import sqlite3
 
 from . import migrations
 from .records import Said
+from .store import FTS_TABLES, fts_missing
 from .theming import retheme
-
-
-FTS_TABLES = ("recommendations_fts", "recommendations_fts_data", "recommendations_fts_idx",
-              "recommendations_fts_docsize", "recommendations_fts_config")
-
-
-def fts_missing(db: sqlite3.Connection) -> list[str]:
-    """The tables of the full-text index that are not there (none on a sound catalogue)."""
-    present = {row[0] for row in db.execute(
-        "SELECT name FROM sqlite_master WHERE name LIKE 'recommendations_fts%'")}
-    return [name for name in FTS_TABLES if name not in present]
 
 
 def problems(store) -> list[str]:

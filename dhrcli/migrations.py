@@ -11,12 +11,12 @@ compares them for every earlier version, kept as fixtures).
 from __future__ import annotations
 
 import datetime
-import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from .records import DhrError, base_key
+from .themes import reason_json
 
 
 def schema_sql() -> str:
@@ -44,12 +44,6 @@ def _reasons_as_json(db: sqlite3.Connection) -> None:
     db.executemany("UPDATE recommendation_themes SET reason = ? WHERE rowid = ?", [
         (reason_json([tuple(line.split("\t", 1)) + ("",) for line in reason.splitlines()]), row)
         for row, reason in rows if not reason.startswith("[")])
-
-
-def reason_json(matches) -> str:
-    """A rule theme's reason: a JSON list of {"cue": ..., "words": ...}, one per match."""
-    return json.dumps([{"cue": cue, "words": " ".join(words.split())} for cue, words, *_ in matches],
-                      ensure_ascii=False)
 
 
 # Each step: (name, what it does to the data). The first is the schema dhr began with.

@@ -12,7 +12,7 @@ import sys
 import textwrap
 from collections.abc import Iterable
 
-from .queries import HIGHLIGHT
+from .fts import HIGHLIGHT
 from .records import FORMULA_STARTS, printable
 
 MACHINE_FORMATS = ("csv", "tsv", "json", "nl")  # csv and tsv may carry "+excel"

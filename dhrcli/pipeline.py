@@ -40,6 +40,7 @@ def prepare(data: bytes, name: str):
     """(raws, {text: rule themes}) for one input, or the InputError that stops it."""
     from .readers import read
     from .records import InputError
+    from .themes import reasons
 
     known, first_words = _state["index"]
     try:
@@ -55,12 +56,3 @@ def prepare(data: bytes, name: str):
             if isinstance(text, str) and text.strip() and text.strip() not in rules:
                 rules[text.strip()] = reasons(taxonomy, text.strip())
     return raws, rules
-
-
-def reasons(taxonomy, text: str) -> dict[str, str]:
-    """theme -> why, for the themes the taxonomy's rules give a text: a JSON list of
-    {"cue", "words"}, one per match (as recommendation_themes.reason holds it)."""
-    from .migrations import reason_json
-
-    return {theme: reason_json((m.cue, m.words) for m in matches)
-            for theme, matches in taxonomy.classify(text).items()}

@@ -10,14 +10,14 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .fts import HIGHLIGHT
 from .lookup import Names
 from .records import DhrError
-from .store import Store
+from .store import Store, fts_missing
 
 REC_COLUMNS = ["review_id", "csp", "title", "published", "year_of_death", "number", "text",
                "agencies", "sectors", "scope", "themes", "source_url"]
 SEARCH_COLUMNS = REC_COLUMNS + ["rank", "snippet"]
-HIGHLIGHT = ("\x02", "\x03")  # around each match in a snippet; output.py shows or drops them
 
 _REC_SELECT = """
 SELECT r.id AS _id, v.key AS review_id, v.csp, v.title, v.published, v.year_of_death, r.number, r.text,
@@ -169,8 +169,6 @@ class Queries:
         try:
             cursor = self.db.execute(sql, [match, *params])
         except sqlite3.OperationalError as error:
-            from .checking import fts_missing
-
             missing = fts_missing(self.db)
             if missing:
                 raise DhrError(f"{self.store.path}: the full-text index is damaged (its table "

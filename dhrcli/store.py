@@ -18,6 +18,17 @@ from .records import DhrError
 WAIT_SECONDS = 600  # how long a write waits for another process's transaction to end
 
 
+FTS_TABLES = ("recommendations_fts", "recommendations_fts_data", "recommendations_fts_idx",
+              "recommendations_fts_docsize", "recommendations_fts_config")
+
+
+def fts_missing(db: sqlite3.Connection) -> list[str]:
+    """The tables of the full-text index that are not there (none on a sound catalogue)."""
+    present = {row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE name LIKE 'recommendations_fts%'")}
+    return [name for name in FTS_TABLES if name not in present]
+
+
 def _what_happened(error: sqlite3.OperationalError, opening: bool = True) -> str:
     """What an error SQLite gave (when opening a catalogue, or later) means for the user."""
     message = str(error)

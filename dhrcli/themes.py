@@ -8,6 +8,7 @@ matched which words. Nothing here knows SQL or the command line.
 from __future__ import annotations
 
 import functools
+import json
 from collections import defaultdict
 import re
 from dataclasses import dataclass, field
@@ -331,3 +332,16 @@ def _load(user_path: Path | None) -> Taxonomy:
         if not taxonomy.themes:
             raise DhrError(f"{user_path}: the taxonomy has no themes")
     return taxonomy
+
+
+def reason_json(matches) -> str:
+    """A rule theme's reason: a JSON list of {"cue": ..., "words": ...}, one per match (as
+    recommendation_themes.reason holds it)."""
+    return json.dumps([{"cue": cue, "words": " ".join(words.split())} for cue, words, *_ in matches],
+                      ensure_ascii=False)
+
+
+def reasons(taxonomy: Taxonomy, text: str) -> dict[str, str]:
+    """theme -> why (reason_json), for the themes the taxonomy's rules give a text."""
+    return {theme: reason_json((m.cue, m.words) for m in matches)
+            for theme, matches in taxonomy.classify(text).items()}

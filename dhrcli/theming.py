@@ -26,7 +26,7 @@ def themes_for(taxonomy, text: str, given: list[str] | None, decided: dict[str, 
     if given is not None:  # a theme the taxonomy has since lost is left out (and kept)
         found = {theme: ("file", None) for theme in given if theme in known}
     else:
-        from .pipeline import reasons
+        from .themes import reasons
 
         rules = (rules_done or {}).get(text)
         if rules is None:

@@ -194,7 +194,11 @@ def test_reads_never_write_even_when_the_aliases_changed(norfolk, catalogue_path
     assert found.exit_code == 0 and found.stdout.count('"number"') >= 1
     assert "changed since the catalogue was last written" in found.stderr
     for args in (["by-agency", "Norfolk Constabulary", "--json"], ["agencies", "--json"], ["check"],
-                 ["info", "--json"], ["export", "--json"], ["reviews"]):
+                 ["info", "--json"], ["export", "--json"], ["reviews"], ["sectors"], ["themes"],
+                 ["by-theme", "training"], ["stats"], ["show", "norfolk-2023-04"],
+                 ["explain", "norfolk-2023-04/13"], ["glossary"], ["report"],
+                 ["export", "--yaml"], ["convert", NORFOLK], ["validate", NORFOLK],
+                 ["import", "--dry-run", NORFOLK]):
         assert run(*args).exit_code == 0, args
     assert catalogue_path.read_bytes() == before
     assert run("import", NORFOLK).exit_code == 0  # a write: it re-links the file

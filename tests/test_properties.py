@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dhrcli.catalogue import Catalogue
-from dhrcli.query import to_match
+from dhrcli.fts import to_match
 from dhrcli.readers import read
 from dhrcli.readers.yaml_reader import dump
 from dhrcli.building import build_review

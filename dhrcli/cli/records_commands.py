@@ -36,7 +36,7 @@ def search(query, raw, exact, filters, limit, fmt, style, headers, where):
     """
     from ..queries import SEARCH_COLUMNS, QueryError
     from ..output import write
-    from ..query import to_match
+    from ..fts import to_match
     from .hints import RAW_HINT
 
     catalogue = where.open()

@@ -4,7 +4,8 @@ By default every word the user typed is matched as written, whatever punctuation
 (`POL-358`, `Clare's`, `A&E`, a stray `"`): each white-space separated chunk becomes one quoted
 FTS5 phrase, and all of them must match. With a glossary, a chunk or run of chunks that is a
 glossary term matches any term of its group: `DVDS` also finds "Clare's Law". `raw=True` (the
-command's --raw) passes FTS5 syntax through untouched.
+command's --raw) passes FTS5 syntax through untouched. HIGHLIGHT marks the matches in the
+snippets FTS5 gives back.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 
 _WORD = re.compile(r"\w")
 LONGEST_TERM = 6  # words
-
+HIGHLIGHT = ("\x02", "\x03")  # around each match in a snippet; output.py shows or drops them
 
 
 def _phrase(text: str) -> str | None:
