@@ -11,7 +11,7 @@ the median of --runs runs, each with its peak memory:
   search     dhr search WORD --limit 20  vs  sqlite-utils search DB recommendations WORD --limit 20
              (on dhr's own database; a rare, a common and a multi-word query)
   start-up   dhr --version, and dhr search on an empty catalogue  vs  sqlite-utils --version
-  grouping   dhr by-agency --csv (all agencies) and dhr by-agency NAME --csv (the largest)
+  grouping   dhr agencies --csv (all agencies) and dhr by-agency NAME --csv (the largest)
              vs  the same SQL run by the sqlite3 command
 Every comparison is printed as a ratio dhr / other (below 1: dhr is faster), and the results
 are written to benchmarks/results/ (or --out). Needs dhr installed (pip install .), and the
@@ -154,7 +154,7 @@ def run_size(label: str, reviews: int, runs: int, seed: int, work: Path) -> dict
                                   "ORDER BY count(*) DESC, a.name LIMIT 1"],
                                  capture_output=True, text=True, check=True).stdout.strip()
         for name, command, sql in (
-                ("by-agency (all)", [dhr, "by-agency", "--csv", "--db", str(db)], AGENCY_COUNTS_SQL),
+                ("agencies", [dhr, "agencies", "--csv", "--db", str(db)], AGENCY_COUNTS_SQL),
                 ("by-agency NAME", [dhr, "by-agency", largest, "--csv", "--db", str(db)],
                  AGENCY_ROWS_SQL.format(name=largest.replace("'", "''")))):
             script = work / "query.sql"

@@ -56,7 +56,14 @@ def _contents(db: Path) -> dict[str, tuple[int, int, int]]:
 
 
 def _sound(db: Path, whole: dict[str, tuple[int, int, int]]) -> int:
-    """Checks the catalogue after a crash; returns how many reviews are in it."""
+    """Checks the catalogue after a crash; returns how many reviews are in it. A kill while the
+    catalogue was being made leaves an empty SQLite file (its schema rolled back whole), which
+    dhr makes the catalogue in on the next run."""
+    con = sqlite3.connect(db)
+    tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    con.close()
+    if tables == 0:
+        return 0
     found = _contents(db)
     for title, counts in found.items():
         assert counts == whole[title], title  # the whole review, agencies and themes, or none
@@ -76,7 +83,7 @@ def test_killed_imports_leave_whole_reviews(tmp_path):
     rng = random.Random(5)
     seen = set()
     for trial in range(20):
-        for suffix in ("", "-wal", "-shm"):  # each trial starts from an empty catalogue
+        for suffix in ("", "-wal", "-shm", "-journal"):  # each trial starts from no catalogue
             Path(str(db) + suffix).unlink(missing_ok=True)
         process = subprocess.Popen([str(DHR), "import", "-q", str(data)], env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
