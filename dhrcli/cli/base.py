@@ -197,9 +197,10 @@ def output_file_option(command):
 
     def check(ctx, param, value):
         if value and Path(value).is_dir():
+            instead = {"export": " (--yaml --folder DIR writes a file a review)",
+                       "convert": " (--folder DIR writes a file a page)"}
             raise click.BadParameter(f"{value!r} is a folder; -o names the file to write"
-                                     + (" (--folder DIR writes a file each)"
-                                        if ctx.command.name in ("export", "convert") else ""))
+                                     + instead.get(ctx.command.name, ""))
         return value
 
     return click.option("-o", "--output", "target", type=click.Path(), metavar="FILE",
