@@ -27,7 +27,9 @@ class Catalogue:
     """An open catalogue; see Store for `write` and `scratch`."""
 
     def __init__(self, path: Path, write: bool = False, aliases: Path | None = None,
-                 taxonomy: Path | None = None, scratch: bool = False):
+                 taxonomy: Path | None = None, scratch: bool = False, as_is: bool = False):
+        """`as_is`: read the links as the file holds them, even under a changed registry (to
+        check the file itself)."""
         self.store = Store(path, write, aliases, taxonomy, scratch)
         self.links = Links(self.store)
         self.writer = Writer(self.store, self.links)
@@ -36,10 +38,10 @@ class Catalogue:
         self.counts = Counts(self.read)
         self.relinked_in_memory = False  # read from a copy linked under a changed registry
         with self.store.errors_named():
-            if not (write or self.store.in_memory) and self.links.changed():
+            if not (write or self.store.in_memory or as_is) and self.links.changed():
                 self.store.use_copy()
                 self.relinked_in_memory = True
-            if write or self.store.in_memory:
+            if write or (self.store.in_memory and not (as_is and self.store.read_only)):
                 self.links.sync()
 
     @property

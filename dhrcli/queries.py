@@ -178,27 +178,38 @@ class Queries:
                 for rank, row in enumerate(cursor, start=1))
 
     def explanation(self, reference: str) -> tuple[dict, list[dict]]:
-        """A recommendation and, for each of its themes, where the theme came from and why;
-        rule themes a person removed are listed too, as removed."""
+        """A recommendation and every signal about its themes: for each theme it has, where it
+        came from and why (each cue and the words it matched, each addressee that was a
+        signal); rule themes a person removed, as removed; and the matches that did not count,
+        as blocked (by a not-cue, or for want of a companion word)."""
         rec = self.names.recommendation_row(reference)
+        taxonomy = self.store.taxonomy
         rows = []
         have = set()
         for theme, source, reason in self.db.execute(
                 "SELECT theme, source, reason FROM recommendation_themes WHERE recommendation = ?",
                 (rec["id"],)):
             have.add(theme)
-            rows.extend(_explained(theme, source, reason, self.store.taxonomy))
+            rows.extend(_explained(theme, source, reason))
         removed = {t for (t, action) in self.db.execute(
             "SELECT theme, action FROM theme_decisions WHERE review = ? AND number = ? AND "
             "occurrence = ?", (rec["review_id"], rec["number"], rec["occurrence"]))
             if action == "remove"}
-        for theme, matches in self.store.taxonomy.classify(rec["text"]).items():
+        addressees = [tuple(row) for row in self.db.execute(
+            "SELECT ra.written, a.sector FROM recommendation_agencies ra JOIN agencies a "
+            "ON a.id = ra.agency WHERE ra.recommendation = ? ORDER BY ra.position", (rec["id"],))]
+        blocked: list = []
+        for theme, matches in taxonomy.classify(rec["text"], addressees, blocked).items():
             if theme in removed and theme not in have:
-                rows.append({"theme": theme, "source": "removed by a person",
-                             "cue": matches[0].cue, "words": matches[0].words})
-        order = list(self.store.taxonomy.themes)
+                rows.extend({"theme": theme, "source": "removed by a person", "signal": m.signal,
+                             "cue": m.cue, "words": m.words} for m in matches)
+        if rec["themes_given"] is None:
+            rows.extend({"theme": theme, "source": "blocked", "signal": match.blocked,
+                         "cue": match.cue, "words": match.words} for theme, match in blocked)
+        order = list(taxonomy.themes)
+        stage = {"blocked": 2}
         rows.sort(key=lambda r: (order.index(r["theme"]) if r["theme"] in order else 99,
-                                 r["source"].startswith("removed")))
+                                 1 if r["source"].startswith("removed") else stage.get(r["source"], 0)))
         return rec, rows
 
     def _themes_state(self) -> str:
@@ -286,11 +297,12 @@ class Queries:
         }
 
 
-def _explained(theme: str, source: str, reason: str | None, taxonomy) -> list[dict]:
-    if source == "rules":  # the reason is a JSON list of {"cue", "words"}, one per match
-        return [{"theme": theme, "source": "rules", "cue": match["cue"], "words": match["words"]}
+def _explained(theme: str, source: str, reason: str | None) -> list[dict]:
+    if source == "rules":  # the reason is a JSON list of {"cue", "words"[, "signal"]}, a match each
+        return [{"theme": theme, "source": "rules", "signal": match.get("signal", "text"),
+                 "cue": match["cue"], "words": match["words"]}
                 for match in json.loads(reason or "[]")]
-    return [{"theme": theme, "source": source, "cue": None, "words": None}]
+    return [{"theme": theme, "source": source, "signal": None, "cue": None, "words": None}]
 
 
 def _rec_row(row: sqlite3.Row) -> dict:

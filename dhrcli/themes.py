@@ -7,150 +7,19 @@ matched which words. Nothing here knows SQL or the command line.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections import defaultdict
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cues import Cue, fold_words, words
 from .records import DhrError
 
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED = DATA / "themes.yaml"
 GLOSSARY = DATA / "glossary.yaml"
-MAX_GAP = 4  # words allowed between the parts of a "a ... b" cue
-
-_WORD = re.compile(r"[^\W_]+")
-_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
-_SPAN = re.compile(r"[^\W_]+(?:['’‘`´ʼ][^\W_]+)*|&")
-
-
-@functools.lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """A light stem: plural, -ing and -ed endings, a final e and a doubled last consonant go,
-    so that train/training/trained/trains and policy/policies share a stem."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        root = word[: -len(suffix)]
-        if word.endswith(suffix) and len(root) >= 3 and re.search("[aeiouy]", root):
-            word = root
-            break
-    if word.endswith("e") and len(word) > 4:
-        word = word[:-1]
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouylsz":
-        word = word[:-1]
-    return word
-
-
-def words(text: str) -> list[tuple[str, str, int, int]]:
-    """(folded word, stem, start, end) for each word of a text; start/end index the text.
-    Apostrophes inside a word are dropped ("Clare’s" is "clares"), "&" is the word "and", and
-    other marks split words."""
-    if "&" not in text and _APOSTROPHES.search(text) is None:  # the common case, done in bulk
-        lower = text.casefold()
-        if len(lower) == len(text):  # so that positions in it are positions in the text
-            return [(m.group(), stem(m.group()), m.start(), m.end()) for m in _WORD.finditer(lower)]
-    result = []
-    for match in _SPAN.finditer(text):
-        token = match.group()
-        if token == "&":
-            result.append(("and", "and", match.start(), match.end()))
-        else:
-            for part in _WORD.findall(_APOSTROPHES.sub("", token).casefold()):
-                result.append((part, stem(part), match.start(), match.end()))
-    return result
-
-
-@dataclass(frozen=True)
-class Slot:
-    kind: str            # "stem", "prefix", "exact" (the word as written) or "any" (of stems)
-    values: tuple[str, ...]
-
-    def matches(self, word: str, stemmed: str) -> bool:
-        if self.kind == "prefix":
-            return word.startswith(self.values[0])
-        if self.kind == "exact":
-            return word == self.values[0]
-        return stemmed in self.values
-
-
-@dataclass(frozen=True)
-class Cue:  # frozen, but cached_property needs a __dict__: keep the default (no slots)
-    text: str
-    slots: tuple[Slot, ...]
-    gaps: tuple[bool, ...]  # gaps[i]: up to MAX_GAP words may come before slot i
-
-    @classmethod
-    def parse(cls, text: str, source: str) -> "Cue":
-        slots, gaps, gap = [], [], False
-        for token in str(text).split():
-            if token in ("...", "…"):
-                gap = True
-                continue
-            if token.startswith("(") and token.endswith(")") and "|" in token:
-                options = [w for option in token[1:-1].split("|") for w in _fold_words(option)]
-                slot = Slot("any", tuple(stem(w) for w in options))
-            elif token.endswith("*") and len(token) > 2:
-                slot = Slot("prefix", tuple(_fold_words(token[:-1])[:1]))
-            elif token.startswith("=") and len(token) > 1:
-                slot = Slot("exact", tuple(_fold_words(token[1:])[:1]))
-            else:
-                for word in _fold_words(token):
-                    slots.append(Slot("stem", (stem(word),)))
-                    gaps.append(gap)
-                    gap = False
-                continue
-            if not slot.values or not all(slot.values):
-                raise DhrError(f"{source}: cue {text!r} has an empty part")
-            slots.append(slot)
-            gaps.append(gap)
-            gap = False
-        if not slots or gaps[0]:
-            raise DhrError(f"{source}: cue {text!r} has no words to match (or starts with ...)")
-        return cls(str(text), tuple(slots), tuple(gaps))
-
-    @functools.cached_property
-    def needs(self) -> frozenset:
-        """Keys (kind, value) of the words a text must have for this cue to match it."""
-        return frozenset(("s" if slot.kind == "stem" else "w", slot.values[0])
-                         for slot in self.slots if slot.kind in ("stem", "exact"))
-
-    def find(self, tokens) -> list[tuple[int, int]]:
-        """(first, last) token index of each place the cue matches, left to right."""
-        found = []
-        for start in range(len(tokens)):
-            end = self._match(tokens, 0, start)
-            if end is not None:
-                found.append((start, end))
-        return found
-
-    def _match(self, tokens, slot: int, position: int) -> int | None:
-        if position >= len(tokens) or not self.slots[slot].matches(*tokens[position][:2]):
-            return None
-        return self._after(tokens, slot, position)
-
-    def _after(self, tokens, slot: int, position: int) -> int | None:
-        """Where the cue ends, given that `slot` matched the word at `position`."""
-        if slot + 1 == len(self.slots):
-            return position
-        reach = MAX_GAP + 1 if self.gaps[slot + 1] else 1
-        for step in range(1, reach + 1):
-            end = self._match(tokens, slot + 1, position + step)
-            if end is not None:
-                return end
-        return None
-
-
-def _fold_words(text: str) -> list[str]:
-    return _WORD.findall(_APOSTROPHES.sub("", text.casefold().replace("&", " and ")))
+MAX_SIGNAL_ADDRESSEES = 2  # an addressee says what a recommendation is about when it has few
 
 
 @dataclass
@@ -160,14 +29,19 @@ class Theme:
     definition: str
     cues: list[Cue]
     nots: list[Cue] = field(default_factory=list)
+    sectors: frozenset = frozenset()  # addressees in these sectors are a signal of the theme
+    names: list[Cue] = field(default_factory=list)  # as are addressees these cues match
 
 
 @dataclass(frozen=True)
 class Match:
-    """Why a theme was given: which cue matched which words of the text."""
+    """Why a theme was given (or, with `blocked`, why a match did not count): which cue matched
+    which words of the text, or (signal "addressee") which addressee was the signal."""
 
     cue: str
     words: str
+    signal: str = "text"
+    blocked: str | None = None  # the not-cue that overlapped it, or the companions it lacked
 
 
 class Taxonomy:
@@ -194,10 +68,16 @@ class Taxonomy:
             cues = entry.get("cues") or []
             if not cues:
                 raise DhrError(f"{source}: theme {slug!r} has no cues")
+            where = f"{source}: theme {slug!r}"
+            signals = entry.get("addressees") or {}
+            if not isinstance(signals, dict):
+                raise DhrError(f"{where}: 'addressees' must be a mapping with sectors: and names:")
             self.themes[slug] = Theme(
                 slug, str(entry.get("label") or slug), str(entry.get("definition") or ""),
-                [Cue.parse(c, f"{source}: theme {slug!r}") for c in cues],
-                [Cue.parse(c, f"{source}: theme {slug!r}") for c in entry.get("not") or []])
+                [Cue.parse(c, where) for c in cues],
+                [Cue.parse(c, where) for c in entry.get("not") or []],
+                frozenset(str(s) for s in signals.get("sectors") or []),
+                [Cue.parse(c, where) for c in signals.get("names") or []])
         for group in data.get("glossary") or []:
             terms = group.get("terms") if isinstance(group, dict) else group
             if not isinstance(terms, list) or len(terms) < 2:
@@ -225,8 +105,13 @@ class Taxonomy:
             self._index = (single, longer)
         return self._index
 
-    def classify(self, text: str) -> dict[str, list[Match]]:
-        """The themes of a text, each with the matches that gave it, in taxonomy order."""
+    def classify(self, text: str, addressees=(), blocked: list | None = None
+                 ) -> dict[str, list[Match]]:
+        """The themes of a text, each with the matches that gave it, in taxonomy order.
+
+        `addressees`, (name, sector) pairs, are a signal too when there are at most
+        MAX_SIGNAL_ADDRESSEES of them. `blocked`, if a list, gets (theme, Match) for each
+        match that did not count: overlapped by a not-cue, or lacking its companions."""
         tokens = words(text)
         at: dict[tuple[str, str], list[int]] = defaultdict(list)
         for i, (word, stemmed, _, _) in enumerate(tokens):
@@ -243,9 +128,9 @@ class Taxonomy:
                 spans = (negative if is_not else positive).setdefault(slug, [])
                 if key[0] == "p":
                     prefix = cue.slots[0].values[0]
-                    spans.extend((i, i, cue.text) for i in at[key] if tokens[i][0].startswith(prefix))
+                    spans.extend((i, i, cue) for i in at[key] if tokens[i][0].startswith(prefix))
                 else:
-                    spans.extend((i, i, cue.text) for i in at[key])
+                    spans.extend((i, i, cue) for i in at[key])
         present = at.keys()
         for key in longer.keys() & present:
             for slug, cue, is_not in longer[key]:
@@ -256,28 +141,57 @@ class Taxonomy:
                         continue
                     end = cue._after(tokens, 0, i)
                     if end is not None:
-                        (negative if is_not else positive).setdefault(slug, []).append(
-                            (i, end, cue.text))
+                        (negative if is_not else positive).setdefault(slug, []).append((i, end, cue))
+
+        def said(first, last, cue, why=None):
+            return Match(cue.text, text[tokens[first][2]:tokens[last][3]], blocked=why)
+
         found: dict[str, list[Match]] = {}
-        for slug in self.themes:
-            spans = positive.get(slug)
-            if not spans:
-                continue
-            blocked = negative.get(slug)
-            if blocked:
-                spans = [span for span in spans
-                         if not any(span[0] <= b[1] and b[0] <= span[1] for b in blocked)]
+        for slug, theme in self.themes.items():
+            spans, dropped = [], []
+            for span in positive.get(slug, ()):
+                cue = span[2]
+                if cue.companions and not any(("s", c) in present for c in cue.companions):
+                    dropped.append((span, "without any of: " + ", ".join(cue.companions)))
+                    continue
+                against = [b for b in negative.get(slug, ()) if span[0] <= b[1] and b[0] <= span[1]]
+                if against:
+                    dropped.append((span, f"not: {against[0][2].text}"))
+                    continue
+                spans.append(span)
+            if blocked is not None:
+                blocked.extend((slug, said(*span, why)) for span, why in dropped)
             # A match inside a longer one of the same theme says nothing more: keep the longer.
             kept, reach, last_span = [], -1, None
-            for first, last, cue in sorted(set(spans), key=lambda span: (span[0], -span[1], span[2])):
+            for first, last, cue in sorted(set(spans), key=lambda span: (span[0], -span[1], span[2].text)):
                 if last <= reach and (first, last) != last_span:
                     continue
                 kept.append((first, last, cue))
                 if last > reach:
                     reach, last_span = last, (first, last)
-            if kept:
-                found[slug] = [Match(cue, text[tokens[f][2]:tokens[la][3]])
-                               for f, la, cue in sorted(kept)]
+            matches = [said(*span) for span in sorted(kept, key=lambda span: (span[0], span[1], span[2].text))]
+            matches += self.signals(addressees).get(slug, [])
+            if matches:
+                found[slug] = matches
+        return found
+
+    def signals(self, addressees) -> dict[str, list[Match]]:
+        """theme -> the addressees, (name, sector) pairs, that signal it: a recommendation
+        with at most MAX_SIGNAL_ADDRESSEES addressees, one in a theme's sectors or matched by
+        one of its name cues."""
+        if not addressees or len(addressees) > MAX_SIGNAL_ADDRESSEES:
+            return {}
+        found: dict[str, list[Match]] = {}
+        for name, sector in addressees:
+            tokens = words(name)
+            for slug, theme in self.themes.items():
+                if sector in theme.sectors:
+                    cue = f"addressed to the sector {sector}"
+                else:
+                    cue = next((f"addressed to a body named {c.text}" for c in theme.names
+                                if c.find(tokens)), None)
+                if cue is not None:
+                    found.setdefault(slug, []).append(Match(cue, name, "addressee"))
         return found
 
     def check(self, slug: str) -> str:
@@ -292,10 +206,10 @@ class Taxonomy:
 
     def expansions(self, term: str) -> list[str] | None:
         """The glossary group a term belongs to (the term first), or None."""
-        key = " ".join(_fold_words(term))
+        key = " ".join(fold_words(term))
         for group in self.glossary:
-            if key in (" ".join(_fold_words(t)) for t in group):
-                return [term] + [t for t in group if " ".join(_fold_words(t)) != key]
+            if key in (" ".join(fold_words(t)) for t in group):
+                return [term] + [t for t in group if " ".join(fold_words(t)) != key]
         return None
 
 
@@ -303,7 +217,7 @@ def fingerprint(user_path: Path | None) -> str:
     """Changes whenever the themes or glossary could change; cheap (no parsing)."""
     from .datafiles import fingerprint as of_files
 
-    return of_files("themes 1", SHIPPED, GLOSSARY, user_path)
+    return of_files("themes 2", SHIPPED, GLOSSARY, user_path)
 
 
 def load(user_path: Path | None) -> Taxonomy:
@@ -336,12 +250,15 @@ def _load(user_path: Path | None) -> Taxonomy:
 
 def reason_json(matches) -> str:
     """A rule theme's reason: a JSON list of {"cue": ..., "words": ...}, one per match (as
-    recommendation_themes.reason holds it)."""
-    return json.dumps([{"cue": cue, "words": " ".join(words.split())} for cue, words, *_ in matches],
-                      ensure_ascii=False)
+    recommendation_themes.reason holds it), with "signal": "addressee" where an addressee was
+    the signal rather than the text."""
+    return json.dumps([{"cue": cue, "words": " ".join(said.split()),
+                        **({"signal": signal[0]} if signal and signal[0] not in ("", "text") else {})}
+                       for cue, said, *signal in matches], ensure_ascii=False)
 
 
-def reasons(taxonomy: Taxonomy, text: str) -> dict[str, str]:
-    """theme -> why (reason_json), for the themes the taxonomy's rules give a text."""
-    return {theme: reason_json((m.cue, m.words) for m in matches)
-            for theme, matches in taxonomy.classify(text).items()}
+def reasons(taxonomy: Taxonomy, text: str, addressees=()) -> dict[str, str]:
+    """theme -> why (reason_json), for the themes the taxonomy's rules give a text and its
+    addressees, (name, sector) pairs."""
+    return {theme: reason_json((m.cue, m.words, m.signal) for m in matches)
+            for theme, matches in taxonomy.classify(text, addressees).items()}

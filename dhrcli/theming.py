@@ -18,20 +18,24 @@ def decisions(db, review_key: str) -> dict[tuple[str, int], dict[str, str]]:
 
 
 def themes_for(taxonomy, text: str, given: list[str] | None, decided: dict[str, str],
-               rules_done: dict | None = None) -> dict[str, tuple[str, str | None]]:
+               rules_done: dict | None = None, addressees=()) -> dict[str, tuple[str, str | None]]:
     """theme -> (source, reason) for one recommendation: the review file's themes if it
-    gave any, else the rules' (from `rules_done` where worked out elsewhere); then what
-    people added or removed, which always wins."""
+    gave any, else the rules' from the text (from `rules_done` where worked out elsewhere) and
+    its addressees, (name, sector) pairs; then what people added or removed, which always wins."""
     known = taxonomy.themes
     if given is not None:  # a theme the taxonomy has since lost is left out (and kept)
         found = {theme: ("file", None) for theme in given if theme in known}
     else:
-        from .themes import reasons
+        from .themes import reason_json, reasons
 
         rules = (rules_done or {}).get(text)
         if rules is None:
             rules = reasons(taxonomy, text)
         found = {theme: ("rules", why) for theme, why in rules.items()}
+        for theme, matches in taxonomy.signals(addressees).items():
+            text_reasons = json.loads(found[theme][1]) if theme in found else []
+            signal = json.loads(reason_json((m.cue, m.words, m.signal) for m in matches))
+            found[theme] = ("rules", json.dumps(text_reasons + signal, ensure_ascii=False))
     for theme, action in decided.items():
         if action == "add" and theme in known:
             found[theme] = ("person", None)
@@ -58,16 +62,20 @@ def retheme(store, only: list[int] | None = None) -> int:
         rows = store.db.execute(
             "SELECT r.id, r.text, r.themes_given, r.number, r.occurrence, v.key, "
             "(SELECT json_group_array(theme) FROM (SELECT theme FROM recommendation_themes "
-            " WHERE recommendation = r.id ORDER BY theme)) AS current "
+            " WHERE recommendation = r.id ORDER BY theme)) AS current, "
+            "(SELECT json_group_array(json_array(written, sector)) FROM (SELECT ra.written, "
+            " a.sector FROM recommendation_agencies ra JOIN agencies a ON a.id = ra.agency "
+            " WHERE ra.recommendation = r.id ORDER BY ra.position)) AS addressees "
             "FROM recommendations r JOIN reviews v ON v.id = r.review "
             + (f"WHERE r.id IN ({', '.join('?' * len(only))}) " if only else "")
             + "ORDER BY r.id", only or []).fetchall()
         decided: dict[str, dict] = {}
-        for rec_id, text, given, number, occurrence, key, current in rows:
+        for rec_id, text, given, number, occurrence, key, current, addressees in rows:
             if key not in decided:
                 decided[key] = decisions(store.db, key)
             given = json.loads(given) if given is not None else None
-            found = themes_for(store.taxonomy, text, given, decided[key].get((number, occurrence), {}))
+            found = themes_for(store.taxonomy, text, given, decided[key].get((number, occurrence), {}),
+                               addressees=[tuple(pair) for pair in json.loads(addressees)])
             if sorted(found) != json.loads(current):
                 changed += 1
             store.db.execute("DELETE FROM recommendation_themes WHERE recommendation = ?",

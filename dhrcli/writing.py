@@ -198,9 +198,11 @@ class Writer:
             given = json.dumps(rec.themes) if rec.themes is not None else None
             recs.append((rec_row, review_row, position, rec.number, rec.sort_key, occurrence,
                          rec.text, given))
+            registry = self.store.registry
             found = theming.themes_for(self.store.taxonomy, rec.text, rec.themes,
                                        decisions.get((rec.number, occurrence), {}),
-                                       self.rules_done)
+                                       self.rules_done,
+                                       [(name, registry.resolve(name).sector) for name in rec.to])
             themes.extend((rec_row, theme, source, reason) for theme, (source, reason) in found.items())
             for i, name in enumerate(rec.to, 1):
                 agency = self.links.agency_for(name)

@@ -51,7 +51,7 @@ def test_a_first_schema_catalogue_is_upgraded_in_place(tmp_path):
     con.close()
     assert run("check", "--db", old).exit_code == 0
     rows = json.loads(run("explain", "norfolk-2023-04/4", "--json", "--db", old).stdout)
-    assert {"theme": "specialist-services", "source": "a person (dhr tag)", "cue": None, "words": None} in rows
+    assert {"theme": "specialist-services", "source": "a person (dhr tag)", "signal": None, "cue": None, "words": None} in rows
     assert run("search", "DVDS", "--exact", "--json", "--db", old).stdout.count('"number"') == 3
 
 
@@ -175,7 +175,7 @@ def test_every_earlier_schema_upgrades_to_the_schema_of_a_new_catalogue(tmp_path
     assert run("import", "--db", old, NORFOLK).exit_code == 0  # a write: it upgrades
     assert _schema(old) == _schema(new)
     rows = json.loads(run("explain", "norfolk-2023-04/4", "--json", "--db", old).stdout)
-    assert {"theme": "specialist-services", "source": "a person (dhr tag)", "cue": None, "words": None} in rows
+    assert {"theme": "specialist-services", "source": "a person (dhr tag)", "signal": None, "cue": None, "words": None} in rows
     assert any(row["source"] == "rules" and row["cue"] for row in rows)
     db = sqlite3.connect(old)
     reasons = [r[0] for r in db.execute("SELECT reason FROM recommendation_themes WHERE source = 'rules'")]

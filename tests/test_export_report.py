@@ -66,7 +66,7 @@ def test_export_filters_and_default_format(two):
     lines = run("export", "--sector", "police").stdout.splitlines()
     assert lines[0].startswith("review_id,csp,") and len(lines) >= 6
     nl = run("export", "--nl", "--national").stdout.splitlines()
-    assert {json.loads(line)["scope"] for line in nl} == {"national"} and len(nl) == 6
+    assert {json.loads(line)["scope"] for line in nl} == {"national"} and len(nl) == 5
     assert len(run("export", "--json", "--theme", "multi-agency", "--since", "2022").stdout) > 2
 
 

@@ -101,6 +101,7 @@ LAYERS = [  # top to bottom: a module imports only from its own layer or those b
      "words"},
     {"output", "report", "charts"},
     {"agencies", "themes", "sectors", "fts"},
+    {"cues"},
     {"datafiles"},
     {"paths"},
     {"records"},

@@ -5,7 +5,8 @@ import pytest
 import yaml
 
 from conftest import NORFOLK, numbers, run, write
-from dhrcli.themes import Cue, load, stem, words
+from dhrcli.cues import Cue, stem, words
+from dhrcli.themes import load
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -102,7 +103,7 @@ def test_search_by_theme(norfolk):
 
 def themes_of(reference):
     rows = json.loads(run("explain", reference, "--json").stdout)
-    return {r["theme"] for r in rows if not r["source"].startswith("removed")}
+    return {r["theme"] for r in rows if r["source"] not in ("blocked", "removed by a person")}
 
 
 def test_untag_outlives_reimport(norfolk, tmp_path):
@@ -111,8 +112,8 @@ def test_untag_outlives_reimport(norfolk, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "children" not in themes_of("norfolk-2023-04/16")
     removed = json.loads(run("explain", "norfolk-2023-04/16", "--json").stdout)
-    assert {"theme": "children", "source": "removed by a person", "cue": "child*",
-            "words": "child"} in removed
+    assert {"theme": "children", "source": "removed by a person", "signal": "text",
+            "cue": "child*", "words": "child"} in removed
     assert run("import", NORFOLK).exit_code == 0  # unchanged
     edited = NORFOLK.read_text(encoding="utf-8").replace("mandatory reporting field", "required field")
     assert "1 updated" in run("import", write(tmp_path / "n.yaml", edited)).stderr
@@ -125,7 +126,7 @@ def test_untag_outlives_reimport(norfolk, tmp_path):
 def test_tag_adds_a_persons_theme(norfolk):
     assert run("tag", "norfolk-2023-04/4", "specialist-services").exit_code == 0
     rows = json.loads(run("explain", "norfolk-2023-04/4", "--json").stdout)
-    assert {"theme": "specialist-services", "source": "a person (dhr tag)", "cue": None,
+    assert {"theme": "specialist-services", "source": "a person (dhr tag)", "signal": None, "cue": None,
             "words": None} in rows
     assert "4" in numbers(run("by-theme", "specialist-services", "--json"))
     assert run("tag", "norfolk-2023-04/4", "nonsense").exit_code == 1
@@ -242,3 +243,29 @@ def test_precision_and_recall_of_the_rules():
         r = tp / (tp + fn) if tp + fn else 0.0
         print(f"  {theme:24} {p:9.2f} {r:6.2f} {tp:3} {fp:3} {fn:3}")
     assert precision >= 0.80 and recall >= 0.80
+
+
+def test_explain_shows_the_addressee_signal_and_what_was_blocked(tmp_path):
+    text = ("csp: A\nrecommendations:\n"
+            "  - {number: '1', text: Review how clients are assessed on referral., "
+            "to: Change Grow Live}\n"
+            "  - {number: '2', text: Review how clients are assessed on referral., "
+            "to: [Change Grow Live, Leeds City Council, Leeds Teaching Hospitals NHS Trust]}\n")
+    assert run("import", write(tmp_path / "a.yaml", text)).exit_code == 0
+    one = json.loads(run("explain", "a-undated/1", "--json").stdout)
+    assert {"theme": "substance-misuse", "source": "rules", "signal": "addressee",
+            "cue": "addressed to the sector substance-misuse", "words": "Change Grow Live"} in one
+    three = json.loads(run("explain", "a-undated/2", "--json").stdout)
+    assert not any(row["theme"] == "substance-misuse" for row in three)  # too many addressees
+    assert "substance-misuse" in themes_of("a-undated/1")
+
+
+def test_a_not_cue_blocks_a_match_and_explain_says_which(tmp_path):
+    taxonomy = write(tmp_path / "t.yaml", "themes:\n  - slug: fruit\n    cues: [apple]\n"
+                     "    not: [apple pie]\n  - slug: weather\n    cues: ['rain {umbrella|coat}']\n")
+    rec = "csp: A\nrecommendations:\n  - {number: '1', text: Serve apple pie when it may rain.}\n"
+    assert run("import", "--taxonomy", taxonomy, write(tmp_path / "a.yaml", rec)).exit_code == 0
+    rows = json.loads(run("explain", "a-undated/1", "--taxonomy", taxonomy, "--json").stdout)
+    blocked = {(r["theme"], r["signal"]) for r in rows if r["source"] == "blocked"}
+    assert blocked == {("fruit", "not: apple pie"), ("weather", "without any of: umbrella, coat")}
+    assert themes_of("a-undated/1") == set()

@@ -51,15 +51,16 @@ class Where:
     def __init__(self, db: str | None, aliases: str | None, taxonomy: str | None):
         self.db, self.aliases, self.taxonomy = db, aliases, taxonomy
 
-    def open(self, write: bool = False, scratch: bool = False, empty: bool = False):
+    def open(self, write: bool = False, scratch: bool = False, empty: bool = False,
+             as_is: bool = False):
         """The catalogue; `scratch`, a copy of it in memory (`empty`: an empty one) that
-        nothing is written from."""
+        nothing is written from; `as_is`, its links as the file holds them."""
         from .. import paths
         from ..catalogue import Catalogue
 
         path = Path(os.devnull) if empty else Path(self.db) if self.db else paths.catalogue()
         catalogue = Catalogue(path, write=write, scratch=scratch, aliases=self.aliases_path(),
-                              taxonomy=self.taxonomy_path())
+                              taxonomy=self.taxonomy_path(), as_is=as_is)
         catalogue.store.notice = lambda line: click.echo(f"dhr: {line}", err=True)
         if catalogue.relinked_in_memory:
             click.echo("dhr: the agency registry or your aliases file changed since the catalogue "

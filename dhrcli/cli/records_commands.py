@@ -204,7 +204,7 @@ def check(repair, where):
     from .. import checking
     from .hints import worded
 
-    catalogue = where.open(write=repair)
+    catalogue = where.open(write=repair, as_is=True)
     if repair:
         for line in checking.repair(catalogue.store, catalogue.links):
             click.echo(f"dhr: {line}", err=True)

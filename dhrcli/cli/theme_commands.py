@@ -74,8 +74,12 @@ def by_theme(name, filters, crosstab, fmt, style, headers, where):
 @output_options
 @db_option
 def explain(reference, fmt, style, headers, where):
-    """Why a recommendation has its themes: for each, the cue and the words that matched, or
-    that a person gave it.
+    """Why a recommendation has its themes: every signal that gave or blocked one.
+
+    For each theme: the cue and the words of the text it matched, or the addressee that was
+    the signal (a recommendation to a drug and alcohol service is about substance misuse), or
+    that the review file or a person gave it. Matches that did not count are listed as
+    blocked, with the not-cue that overlapped them or the companion words they lacked.
 
     REC is REVIEW_ID/NUMBER, such as norfolk-2023-04/13; where several recommendations of a
     review share a number, REVIEW_ID/NUMBER#2 is the second of them in the review file.
@@ -89,14 +93,15 @@ def explain(reference, fmt, style, headers, where):
 
     rec, rows = where.open().read.explanation(reference)
     rows = _sourced(rows)
-    columns = ["theme", "source", "cue", "words"]
+    columns = ["theme", "source", "signal", "cue", "words"]
     if fmt is None:
         write_record({"recommendation": f"{rec['review_id']}/{rec['number']}", "text": rec["text"]},
                      None)
         click.echo()
-        if not rows:
+        if all(row["source"] == "blocked" for row in rows):
             click.echo("No themes: no cue of the taxonomy matched, and no person gave one.")
-            return
+            if not rows:
+                return
     write(rows, columns, fmt, style, headers)
 
 
@@ -112,7 +117,7 @@ def _decide(reference, theme_names, action, where):
     row = catalogue.names.recommendation_row(reference)
     theming.decide(catalogue.store, row, list(theme_names), action)
     _, rows = catalogue.read.explanation(f"{row['review_id']}/{row['number']}#{row['occurrence']}")
-    now = sorted({r["theme"] for r in rows if not r["source"].startswith("removed")})
+    now = sorted({r["theme"] for r in rows if r["source"] not in ("blocked", "removed by a person")})
     click.echo(f"dhr: {row['review_id']}/{row['number']} now has themes: "
                + (", ".join(now) or "none"), err=True)
 
