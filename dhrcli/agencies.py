@@ -203,6 +203,35 @@ class Registry:
         return [a.name for a in self.agencies.values()] + list(self.alias_names.values())
 
 
+_SUFFIXES = ("nhs", "foundation", "trust", "university", "hospitals", "council", "ltd", "limited")
+
+
+def _initials(name: str) -> set[str]:
+    """The ways a body's name is written as initials: every significant word, and without the
+    usual trailing words (NHS Foundation Trust, Council), so that ULHT and ULH both stand for
+    United Lincolnshire Hospitals NHS Trust."""
+    words = [w for w in re.findall(r"[a-z]+", fold(name)) if w not in _SMALL_WORDS]
+    found = {"".join(w[0] for w in words)}
+    while words and words[-1] in _SUFFIXES:
+        words = words[:-1]
+        found.add("".join(w[0] for w in words))
+    found.add("".join(w[0] for w in words if w != "nhs"))
+    return {f for f in found if len(f) >= 2}
+
+
+def suggest(name: str, known: list[tuple[str, str]]) -> str:
+    """A sector to suggest for a body the rules left as `other`, and why: the sector of a known
+    body (name, sector) whose initials the name is ("GHC": Gloucestershire Health and Care NHS
+    Foundation Trust). Empty when nothing fits."""
+    letters = re.sub(r"[^a-z]", "", fold(name.split("'")[0].split("’")[0]))
+    if not 2 <= len(letters) <= 8 or " " in fold(name).strip():
+        return ""
+    for other, sector in known:
+        if sector != "other" and letters in _initials(other):
+            return f"{sector} (initials of {other})"
+    return ""
+
+
 def name_index(names: list[str]):
     """(known, first_words): a test of whether a name is among `names` (folded), and the first
     words of those names; the page reader uses them to find where an addressee begins."""

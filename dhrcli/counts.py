@@ -64,10 +64,19 @@ class Counts:
             "FROM agencies a JOIN recommendation_agencies ra ON ra.agency = a.id "
             f"JOIN recommendations r ON r.id = ra.recommendation {where} "
             "GROUP BY a.id ORDER BY recommendations DESC, reviews DESC, a.name", params)
-        return [{"agency": row["agency"], "sector": row["sector"], "scope": row["scope"],
-                 "matched": row["matched"], "aliases": aliases.get(row["key"], 0),
-                 "spellings": row["spellings"], "recommendations": row["recommendations"],
-                 "reviews": row["reviews"]} for row in rows]
+        found = [{"agency": row["agency"], "sector": row["sector"], "scope": row["scope"],
+                  "matched": row["matched"], "aliases": aliases.get(row["key"], 0),
+                  "spellings": row["spellings"], "recommendations": row["recommendations"],
+                  "reviews": row["reviews"]} for row in rows]
+        if unmatched:  # what the rules could not place: a sector to suggest, and why
+            from .agencies import suggest
+
+            known = [(a.name, a.sector) for a in self.store.registry.agencies.values()] + [
+                tuple(r) for r in self.db.execute("SELECT name, sector FROM agencies "
+                                                  "WHERE sector != 'other' ORDER BY name")]
+            for row in found:
+                row["suggested"] = suggest(row["agency"], known) if row["sector"] == "other" else ""
+        return found
 
     def sector_counts(self, filters: Filters | None = None) -> list[dict]:
         """Every sector with its recommendations, reviews and agencies; most first. The

@@ -280,3 +280,18 @@ def test_aliases_added_at_once_are_all_kept(norfolk, aliases_file, catalogue_pat
         assert process.wait(timeout=120) == 0, process.stderr.read()
     text = aliases_file.read_text(encoding="utf-8")
     assert all(f"Force {n}" in text for n in range(6)), text
+
+
+def test_unmatched_suggests_a_sector_from_the_initials_of_a_known_body(tmp_path):
+    text = ("csp: A\nrecommendations:\n"
+            "  - {number: '1', text: a, to: Gloucestershire Health and Care NHS Foundation Trust}\n"
+            "  - {number: '2', text: b, to: GHC}\n  - {number: '3', text: c, to: Zorblax}\n"
+            "  - {number: '4', text: d, to: ELDC}\n  - {number: '5', text: e, to: Rotherham DA Team}\n")
+    assert run("import", write(tmp_path / "a.yaml", text)).exit_code == 0
+    rows = {r["agency"]: r for r in json.loads(run("agencies", "--unmatched", "--json").stdout)}
+    assert rows["GHC"]["sector"] == "other"
+    assert rows["GHC"]["suggested"] == ("health-provider (initials of Gloucestershire Health and "
+                                        "Care NHS Foundation Trust)")
+    assert rows["Zorblax"]["suggested"] == ""
+    assert rows["ELDC"]["sector"] == rows["Rotherham DA Team"]["sector"] == "local-authority"
+    assert "suggested" not in json.loads(run("agencies", "--json").stdout)[0]

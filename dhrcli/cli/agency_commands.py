@@ -10,7 +10,8 @@ from .base import (SECTORS, chart_option, cli, db_option, filter_options, output
 @cli.group(invoke_without_command=True)
 @filter_options
 @click.option("--unmatched", is_flag=True,
-              help="Only agencies the registry does not know (sector from name rules, or other).")
+              help="Only agencies the registry does not know (sector from name rules, or other), "
+                   "with a suggested sector for those left as other where one can be guessed.")
 @output_options
 @db_option
 @click.pass_context
@@ -34,7 +35,7 @@ def agencies(ctx, filters, unmatched, fmt, style, headers, where):
     from ..output import write
 
     columns = ["agency", "sector", "scope", "matched", "aliases", "spellings", "recommendations",
-               "reviews"]
+               "reviews"] + (["suggested"] if unmatched else [])
     write(where.open().counts.agency_counts(filters, unmatched, with_aliases=True), columns, fmt,
           style, headers)
 
