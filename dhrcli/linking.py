@@ -40,6 +40,7 @@ class Links:
 
         self.store.forget_registry()  # its files may have changed since it was loaded
         self._ids.clear()
+        before = self._sectors()
         with self.store.transaction():
             links = self.db.execute("SELECT written, agency, count(*) FROM recommendation_agencies "
                                     "GROUP BY written, agency").fetchall()
@@ -54,7 +55,21 @@ class Links:
             self.drop_unused()
             self._settle_names(touched)
             self.store.set_meta("registry", agencies.fingerprint(self.store.aliases_path))
+        after = self._sectors()
+        moved = sorted(rec for rec in after if after[rec] != before.get(rec))
+        if moved:  # an addressee's sector is a signal of themes: classify those again
+            from .theming import retheme
+
+            for start in range(0, len(moved), 5000):
+                retheme(self.store, only=moved[start:start + 5000])
         return changed
+
+    def _sectors(self) -> dict[int, str]:
+        """recommendation -> the sectors of its addressees, in order."""
+        return dict(self.db.execute(
+            "SELECT ra.recommendation, group_concat(a.sector, ' ') FROM (SELECT * FROM "
+            "recommendation_agencies ORDER BY recommendation, position) ra "
+            "JOIN agencies a ON a.id = ra.agency GROUP BY ra.recommendation"))
 
     def known_names(self) -> list[str]:
         """Every agency name and alias the registry knows, and every name and spelling the

@@ -57,6 +57,7 @@ class Taxonomy:
         if not isinstance(data, dict):
             raise DhrError(f"{source}: a taxonomy file must be a mapping with 'themes:'")
         self._index = None
+        self.__dict__.pop("_signal_cache", None)
         if replace:
             self.themes = {}
         for entry in data.get("themes") or []:
@@ -121,9 +122,10 @@ class Taxonomy:
             if word[0] == "w":
                 at["p", word[1][:2]].extend(positions)
         single, longer = self._compiled()
+        present = at.keys()
         positive: dict[str, list] = {}
         negative: dict[str, list] = {}
-        for key in single.keys() & at.keys():
+        for key in single.keys() & present:
             for slug, cue, is_not in single[key]:
                 spans = (negative if is_not else positive).setdefault(slug, [])
                 if key[0] == "p":
@@ -131,49 +133,72 @@ class Taxonomy:
                     spans.extend((i, i, cue) for i in at[key] if tokens[i][0].startswith(prefix))
                 else:
                     spans.extend((i, i, cue) for i in at[key])
-        present = at.keys()
+        waiting = []  # longer not-cues: tried only for the themes some cue gave
         for key in longer.keys() & present:
             for slug, cue, is_not in longer[key]:
                 if not cue.needs <= present:
                     continue  # a word the cue must have is not in the text
-                for i in at[key]:
-                    if key[0] == "p" and not tokens[i][0].startswith(cue.slots[0].values[0]):
-                        continue
-                    end = cue._after(tokens, 0, i)
-                    if end is not None:
-                        (negative if is_not else positive).setdefault(slug, []).append((i, end, cue))
+                if is_not:
+                    waiting.append((key, slug, cue))
+                else:
+                    self._place(tokens, at, key, cue, positive.setdefault(slug, []))
+        for key, slug, cue in waiting:
+            if positive.get(slug):
+                self._place(tokens, at, key, cue, negative.setdefault(slug, []))
+        positive = {slug: spans for slug, spans in positive.items() if spans}
 
         def said(first, last, cue, why=None):
             return Match(cue.text, text[tokens[first][2]:tokens[last][3]], blocked=why)
 
+        signals = self.signals(addressees)
         found: dict[str, list[Match]] = {}
-        for slug, theme in self.themes.items():
-            spans, dropped = [], []
-            for span in positive.get(slug, ()):
-                cue = span[2]
-                if cue.companions and not any(("s", c) in present for c in cue.companions):
-                    dropped.append((span, "without any of: " + ", ".join(cue.companions)))
+        for slug in self.themes:
+            matches = self._kept(slug, positive.get(slug), negative.get(slug), present, said,
+                                 blocked) if slug in positive else []
+            matches += signals.get(slug, [])
+            if matches:
+                found[slug] = matches
+        return found
+
+    @staticmethod
+    def _place(tokens, at, key, cue, spans: list) -> None:
+        """Add (first, last, cue) for each place a cue of several words matches."""
+        for i in at[key]:
+            if key[0] == "p" and not tokens[i][0].startswith(cue.slots[0].values[0]):
+                continue
+            end = cue._after(tokens, 0, i)
+            if end is not None:
+                spans.append((i, end, cue))
+
+    @staticmethod
+    def _kept(slug, spans, against, present, said, blocked) -> list[Match]:
+        """The matches of one theme that count: not overlapped by a not-cue, with their
+        companions, and not inside a longer match (which says nothing more)."""
+        kept_spans, dropped = [], []
+        for span in spans:
+            cue = span[2]
+            if cue.companions and not any(("s", c) in present for c in cue.companions):
+                dropped.append((span, "without any of: " + ", ".join(cue.companions)))
+                continue
+            if against:
+                over = [b for b in against if span[0] <= b[1] and b[0] <= span[1]]
+                if over:
+                    dropped.append((span, f"not: {over[0][2].text}"))
                     continue
-                against = [b for b in negative.get(slug, ()) if span[0] <= b[1] and b[0] <= span[1]]
-                if against:
-                    dropped.append((span, f"not: {against[0][2].text}"))
-                    continue
-                spans.append(span)
-            if blocked is not None:
-                blocked.extend((slug, said(*span, why)) for span, why in dropped)
-            # A match inside a longer one of the same theme says nothing more: keep the longer.
+            kept_spans.append(span)
+        if blocked is not None:
+            blocked.extend((slug, said(*span, why)) for span, why in dropped)
+        if len(kept_spans) > 1:
             kept, reach, last_span = [], -1, None
-            for first, last, cue in sorted(set(spans), key=lambda span: (span[0], -span[1], span[2].text)):
+            for first, last, cue in sorted(set(kept_spans),
+                                           key=lambda span: (span[0], -span[1], span[2].text)):
                 if last <= reach and (first, last) != last_span:
                     continue
                 kept.append((first, last, cue))
                 if last > reach:
                     reach, last_span = last, (first, last)
-            matches = [said(*span) for span in sorted(kept, key=lambda span: (span[0], span[1], span[2].text))]
-            matches += self.signals(addressees).get(slug, [])
-            if matches:
-                found[slug] = matches
-        return found
+            kept_spans = sorted(kept, key=lambda span: (span[0], span[1], span[2].text))
+        return [said(*span) for span in kept_spans]
 
     def signals(self, addressees) -> dict[str, list[Match]]:
         """theme -> the addressees, (name, sector) pairs, that signal it: a recommendation
@@ -183,7 +208,17 @@ class Taxonomy:
             return {}
         found: dict[str, list[Match]] = {}
         for name, sector in addressees:
-            tokens = words(name)
+            for slug, match in self._signals_of(name, sector):
+                found.setdefault(slug, []).append(match)
+        return found
+
+    def _signals_of(self, name: str, sector: str) -> list[tuple[str, Match]]:
+        """(theme, why) for one addressee; worked out once per name and sector, as an import
+        meets the same few hundred addressees on every page."""
+        cache = self.__dict__.setdefault("_signal_cache", {})
+        known = cache.get((name, sector))
+        if known is None:
+            tokens, known = words(name), []
             for slug, theme in self.themes.items():
                 if sector in theme.sectors:
                     cue = f"addressed to the sector {sector}"
@@ -191,8 +226,9 @@ class Taxonomy:
                     cue = next((f"addressed to a body named {c.text}" for c in theme.names
                                 if c.find(tokens)), None)
                 if cue is not None:
-                    found.setdefault(slug, []).append(Match(cue, name, "addressee"))
-        return found
+                    known.append((slug, Match(cue, name, "addressee")))
+            cache[name, sector] = known
+        return known
 
     def check(self, slug: str) -> str:
         """The slug if the taxonomy has it; DhrError naming the closest ones if not."""

@@ -283,11 +283,11 @@ def test_aliases_added_at_once_are_all_kept(norfolk, aliases_file, catalogue_pat
 
 
 def test_unmatched_suggests_a_sector_from_the_initials_of_a_known_body(tmp_path):
-    text = ("csp: A\nrecommendations:\n"
-            "  - {number: '1', text: a, to: Gloucestershire Health and Care NHS Foundation Trust}\n"
-            "  - {number: '2', text: b, to: GHC}\n  - {number: '3', text: c, to: Zorblax}\n"
-            "  - {number: '4', text: d, to: ELDC}\n  - {number: '5', text: e, to: Rotherham DA Team}\n")
-    assert run("import", write(tmp_path / "a.yaml", text)).exit_code == 0
+    names = ["Gloucestershire Health and Care NHS Foundation Trust", "GHC", "Zorblax", "ELDC",
+             "Rotherham DA Team"]
+    review = {"csp": "A", "recommendations": [{"text": f"r{i}", "to": name}
+                                              for i, name in enumerate(names)]}
+    assert run("import", write(tmp_path / "a.json", json.dumps(review))).exit_code == 0
     rows = {r["agency"]: r for r in json.loads(run("agencies", "--unmatched", "--json").stdout)}
     assert rows["GHC"]["sector"] == "other"
     assert rows["GHC"]["suggested"] == ("health-provider (initials of Gloucestershire Health and "

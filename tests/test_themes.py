@@ -269,3 +269,11 @@ def test_a_not_cue_blocks_a_match_and_explain_says_which(tmp_path):
     blocked = {(r["theme"], r["signal"]) for r in rows if r["source"] == "blocked"}
     assert blocked == {("fruit", "not: apple pie"), ("weather", "without any of: umbrella, coat")}
     assert themes_of("a-undated/1") == set()
+
+
+def test_a_new_sector_for_an_addressee_classifies_its_recommendations_again(tmp_path):
+    review = "csp: A\nrecommendations:\n  - {number: '1', text: Review how clients are assessed., to: Zorblax}\n"
+    assert run("import", write(tmp_path / "a.yaml", review)).exit_code == 0
+    assert "substance-misuse" not in themes_of("a-undated/1")
+    assert run("agencies", "set-sector", "Zorblax", "substance-misuse").exit_code == 0
+    assert "substance-misuse" in themes_of("a-undated/1")
