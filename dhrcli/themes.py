@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 from .cues import Cue, fold_words, words
@@ -33,8 +34,7 @@ class Theme:
     names: list[Cue] = field(default_factory=list)  # as are addressees these cues match
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):  # a tuple: made for every match of every text imported
     """Why a theme was given (or, with `blocked`, why a match did not count): which cue matched
     which words of the text, or (signal "addressee") which addressee was the signal."""
 
@@ -87,7 +87,7 @@ class Taxonomy:
         self.sources.append(source)
 
     def _compiled(self):
-        """Indexes from a word, its stem, or its first two letters to the cues that can start
+        """Indexes from a word, its stem, or its first two or three letters to the cues that can start
         there, one-word cues apart from longer ones, so that a text is looked up once per
         distinct word rather than tried against every cue."""
         if self._index is None:
@@ -101,9 +101,11 @@ class Taxonomy:
                         values = first.values if kind == "s" else first.values[:1]
                         target = single if len(cue.slots) == 1 else longer
                         for value in values:
-                            key = (kind, value if kind != "p" else value[:2])
+                            key = (kind, value)
+                            if kind == "p":  # a prefix: by its first three letters if it has them
+                                key = ("p3", value[:3]) if len(value) >= 3 else ("p", value[:2])
                             target.setdefault(key, []).append((theme.slug, cue, negative))
-            self._index = (single, longer)
+            self._index = (single, longer, any(key[0] == "p" for key in {**single, **longer}))
         return self._index
 
     def classify(self, text: str, addressees=(), blocked: list | None = None
@@ -118,17 +120,20 @@ class Taxonomy:
         for i, (word, stemmed, _, _) in enumerate(tokens):
             at["s", stemmed].append(i)
             at["w", word].append(i)
+        single, longer, short = self._compiled()
         for word, positions in list(at.items()):
             if word[0] == "w":
-                at["p", word[1][:2]].extend(positions)
-        single, longer = self._compiled()
+                if len(word[1]) >= 3:
+                    at["p3", word[1][:3]].extend(positions)
+                if short:  # a cue's prefix of two letters
+                    at["p", word[1][:2]].extend(positions)
         present = at.keys()
         positive: dict[str, list] = {}
         negative: dict[str, list] = {}
         for key in single.keys() & present:
             for slug, cue, is_not in single[key]:
                 spans = (negative if is_not else positive).setdefault(slug, [])
-                if key[0] == "p":
+                if key[0][0] == "p":
                     prefix = cue.slots[0].values[0]
                     spans.extend((i, i, cue) for i in at[key] if tokens[i][0].startswith(prefix))
                 else:
@@ -140,21 +145,30 @@ class Taxonomy:
                     continue  # a word the cue must have is not in the text
                 if is_not:
                     waiting.append((key, slug, cue))
-                else:
-                    self._place(tokens, at, key, cue, positive.setdefault(slug, []))
+                    continue
+                prefix = cue.slots[0].values[0] if key[0][0] == "p" else None
+                for i in at[key]:
+                    if prefix is None or tokens[i][0].startswith(prefix):
+                        end = cue._after(tokens, 0, i)
+                        if end is not None:
+                            positive.setdefault(slug, []).append((i, end, cue))
         for key, slug, cue in waiting:
             if positive.get(slug):
                 self._place(tokens, at, key, cue, negative.setdefault(slug, []))
-        positive = {slug: spans for slug, spans in positive.items() if spans}
 
         def said(first, last, cue, why=None):
             return Match(cue.text, text[tokens[first][2]:tokens[last][3]], blocked=why)
 
         signals = self.signals(addressees)
         found: dict[str, list[Match]] = {}
-        for slug in self.themes:
-            matches = self._kept(slug, positive.get(slug), negative.get(slug), present, said,
-                                 blocked) if slug in positive else []
+        for slug in self.themes if signals else [s for s in self.themes if positive.get(s)]:
+            spans = positive.get(slug)
+            if not spans:
+                matches = []
+            elif len(spans) == 1 and not spans[0][2].companions and not negative.get(slug):
+                matches = [said(*spans[0])]  # the common case, quickly
+            else:
+                matches = self._kept(slug, spans, negative.get(slug), present, said, blocked)
             matches += signals.get(slug, [])
             if matches:
                 found[slug] = matches
@@ -164,7 +178,7 @@ class Taxonomy:
     def _place(tokens, at, key, cue, spans: list) -> None:
         """Add (first, last, cue) for each place a cue of several words matches."""
         for i in at[key]:
-            if key[0] == "p" and not tokens[i][0].startswith(cue.slots[0].values[0]):
+            if key[0][0] == "p" and not tokens[i][0].startswith(cue.slots[0].values[0]):
                 continue
             end = cue._after(tokens, 0, i)
             if end is not None:
@@ -288,9 +302,13 @@ def reason_json(matches) -> str:
     """A rule theme's reason: a JSON list of {"cue": ..., "words": ...}, one per match (as
     recommendation_themes.reason holds it), with "signal": "addressee" where an addressee was
     the signal rather than the text."""
-    return json.dumps([{"cue": cue, "words": " ".join(said.split()),
-                        **({"signal": signal[0]} if signal and signal[0] not in ("", "text") else {})}
-                       for cue, said, *signal in matches], ensure_ascii=False)
+    listed = []
+    for cue, said, *signal in matches:
+        item = {"cue": cue, "words": " ".join(said.split())}
+        if signal and signal[0] not in ("", "text"):
+            item["signal"] = signal[0]
+        listed.append(item)
+    return json.dumps(listed, ensure_ascii=False)
 
 
 def reasons(taxonomy: Taxonomy, text: str, addressees=()) -> dict[str, str]:

@@ -33,9 +33,10 @@ def themes_for(taxonomy, text: str, given: list[str] | None, decided: dict[str, 
             rules = reasons(taxonomy, text)
         found = {theme: ("rules", why) for theme, why in rules.items()}
         for theme, matches in taxonomy.signals(addressees).items():
-            text_reasons = json.loads(found[theme][1]) if theme in found else []
-            signal = json.loads(reason_json((m.cue, m.words, m.signal) for m in matches))
-            found[theme] = ("rules", json.dumps(text_reasons + signal, ensure_ascii=False))
+            signal = reason_json((m.cue, m.words, m.signal) for m in matches)
+            if theme in found:  # both JSON lists: one list of the text's reasons, then these
+                signal = found[theme][1][:-1] + ", " + signal[1:]
+            found[theme] = ("rules", signal)
     for theme, action in decided.items():
         if action == "add" and theme in known:
             found[theme] = ("person", None)
