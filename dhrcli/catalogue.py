@@ -41,7 +41,7 @@ class Catalogue:
             if not (write or self.store.in_memory or as_is) and self.links.changed():
                 self.store.use_copy()
                 self.relinked_in_memory = True
-            if write or (self.store.in_memory and not (as_is and self.store.read_only)):
+            if write or (self.store.in_memory and not as_is):
                 self.links.sync()
 
     @property

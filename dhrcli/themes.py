@@ -44,6 +44,25 @@ class Match(NamedTuple):  # a tuple: made for every match of every text imported
     blocked: str | None = None  # the not-cue that overlapped it, or the companions it lacked
 
 
+def _signal_lists(signals, where: str) -> tuple[list[str], list[str]]:
+    """A theme's `addressees:` checked: (sectors, name cues)."""
+    from .sectors import SECTORS
+
+    if not isinstance(signals, dict) or set(signals) - {"sectors", "names"}:
+        raise DhrError(f"{where}: 'addressees' must be a mapping with 'sectors:' and 'names:'")
+    lists = []
+    for key in ("sectors", "names"):
+        value = signals.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise DhrError(f"{where}: 'addressees: {key}:' must be a list of "
+                           f"{'sector slugs' if key == 'sectors' else 'cues'}")
+        lists.append(value)
+    unknown = [sector for sector in lists[0] if sector not in SECTORS]
+    if unknown:
+        raise DhrError(f"{where}: {unknown[0]!r} is not a sector (one of: {', '.join(SECTORS)})")
+    return lists[0], lists[1]
+
+
 class Taxonomy:
     """The themes in force, and the glossary's groups of terms that mean the same."""
 
@@ -71,14 +90,12 @@ class Taxonomy:
                 raise DhrError(f"{source}: theme {slug!r} has no cues")
             where = f"{source}: theme {slug!r}"
             signals = entry.get("addressees") or {}
-            if not isinstance(signals, dict):
-                raise DhrError(f"{where}: 'addressees' must be a mapping with sectors: and names:")
+            sectors, names = _signal_lists(signals, where)
             self.themes[slug] = Theme(
                 slug, str(entry.get("label") or slug), str(entry.get("definition") or ""),
                 [Cue.parse(c, where) for c in cues],
                 [Cue.parse(c, where) for c in entry.get("not") or []],
-                frozenset(str(s) for s in signals.get("sectors") or []),
-                [Cue.parse(c, where) for c in signals.get("names") or []])
+                frozenset(sectors), [Cue.parse(c, where) for c in names])
         for group in data.get("glossary") or []:
             terms = group.get("terms") if isinstance(group, dict) else group
             if not isinstance(terms, list) or len(terms) < 2:
@@ -146,12 +163,7 @@ class Taxonomy:
                 if is_not:
                     waiting.append((key, slug, cue))
                     continue
-                prefix = cue.slots[0].values[0] if key[0][0] == "p" else None
-                for i in at[key]:
-                    if prefix is None or tokens[i][0].startswith(prefix):
-                        end = cue._after(tokens, 0, i)
-                        if end is not None:
-                            positive.setdefault(slug, []).append((i, end, cue))
+                self._place(tokens, at, key, cue, positive.setdefault(slug, []))
         for key, slug, cue in waiting:
             if positive.get(slug):
                 self._place(tokens, at, key, cue, negative.setdefault(slug, []))

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import NORFOLK, numbers, run, write
+from conftest import NORFOLK, numbers, run, snapshot, write
 from dhrcli.cues import Cue, stem, words
 from dhrcli.themes import load
 
@@ -277,3 +277,20 @@ def test_a_new_sector_for_an_addressee_classifies_its_recommendations_again(tmp_
     assert "substance-misuse" not in themes_of("a-undated/1")
     assert run("agencies", "set-sector", "Zorblax", "substance-misuse").exit_code == 0
     assert "substance-misuse" in themes_of("a-undated/1")
+
+
+@pytest.mark.parametrize("signals, said", [
+    ("{sectors: 5}", "'addressees: sectors:' must be a list of sector slugs"),
+    ("{sectors: [nope]}", "'nope' is not a sector"),
+    ("{names: [{a: b}]}", "'addressees: names:' must be a list of cues"),
+    ("[housing]", "'addressees' must be a mapping"),
+    ("{sector: [housing]}", "'addressees' must be a mapping"),
+])
+def test_a_bad_addressee_signal_in_a_taxonomy_is_one_line(norfolk, catalogue_path, tmp_path,
+                                                           signals, said):
+    taxonomy = write(tmp_path / "t.yaml", f"themes:\n  - slug: x\n    cues: [x]\n    addressees: {signals}\n")
+    before = snapshot(catalogue_path)
+    result = run("retheme", "--taxonomy", taxonomy)
+    assert result.exit_code == 1 and said in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert before is not None and snapshot(catalogue_path) == before

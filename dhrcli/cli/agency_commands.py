@@ -36,8 +36,9 @@ def agencies(ctx, filters, unmatched, fmt, style, headers, where):
 
     columns = ["agency", "sector", "scope", "matched", "aliases", "spellings", "recommendations",
                "reviews"] + (["suggested"] if unmatched else [])
+    table = ["agency", "sector", "matched", "recommendations", "suggested"] if unmatched else None
     write(where.open().counts.agency_counts(filters, unmatched, with_aliases=True), columns, fmt,
-          style, headers)
+          style, headers, table_columns=table)
 
 
 @agencies.command()
