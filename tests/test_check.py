@@ -161,7 +161,7 @@ def _schema(path):
     return rows, steps, version
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_every_earlier_schema_upgrades_to_the_schema_of_a_new_catalogue(tmp_path, version):
     """Fixtures made by dhr at each earlier schema version (the Norfolk review imported and one
     theme tagged); each, opened for writing, ends with exactly the schema a new one has."""
