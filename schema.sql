@@ -118,3 +118,26 @@ CREATE TRIGGER IF NOT EXISTS recommendations_au AFTER UPDATE ON recommendations 
     INSERT INTO recommendations_fts (rowid, text) VALUES (new.id, new.text);
 END;
 
+
+-- What became of each recommendation, per addressee: every change is an event, never
+-- overwritten (a mistake is withdrawn, and kept). Keyed like theme_decisions, by review id,
+-- number and occurrence, and by the addressee as the review wrote it ('' for a recommendation
+-- with none), so the history outlives re-imports of the review and changes of the registry.
+-- The current state of a pair is its latest event by date that is not withdrawn.
+CREATE TABLE IF NOT EXISTS status_events (
+    id           INTEGER PRIMARY KEY,
+    review       TEXT NOT NULL,
+    number       TEXT NOT NULL,
+    occurrence   INTEGER NOT NULL,
+    addressee    TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    date         TEXT NOT NULL,      -- when it became true (ISO date), not when it was typed
+    note         TEXT,
+    evidence     TEXT,               -- a link or a reference to the evidence
+    recorded_by  TEXT,
+    source       TEXT,               -- where it came from: a command, or a file and row
+    recorded_at  TEXT NOT NULL,
+    withdrawn_at TEXT                -- set when a person withdraws it as recorded by mistake
+);
+CREATE INDEX IF NOT EXISTS status_events_pair
+    ON status_events (review, number, occurrence, addressee, date, id);

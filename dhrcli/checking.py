@@ -52,6 +52,17 @@ def problems(store) -> list[str]:
         found.append(Said(f"{count} addressee link{'s' if count != 1 else ''} to an agency "
                           f"their written name is not ({examples}"
                           f"{' ...' if len(wrong) > 3 else ''})", hint="repair"))
+    orphans = store.db.execute(
+        "SELECT count(*), min(e.review || '/' || e.number || ' ' || e.addressee) FROM status_events e "
+        "WHERE NOT EXISTS (SELECT 1 FROM recommendations r JOIN reviews v ON v.id = r.review "
+        "WHERE v.key = e.review AND r.number = e.number AND r.occurrence = e.occurrence AND ("
+        "EXISTS (SELECT 1 FROM recommendation_agencies ra WHERE ra.recommendation = r.id "
+        "AND ra.written = e.addressee) OR (e.addressee = '' AND NOT EXISTS ("
+        "SELECT 1 FROM recommendation_agencies ra WHERE ra.recommendation = r.id))))").fetchone()
+    if orphans[0]:
+        found.append(f"{orphans[0]} status event{'s' if orphans[0] != 1 else ''} for a "
+                     f"recommendation or addressee no longer in the catalogue (such as "
+                     f"{orphans[1].strip()!r}); they are kept, should it come back")
     unknown = [row[0] for row in store.db.execute(
         "SELECT DISTINCT theme FROM recommendation_themes ORDER BY 1")
         if row[0] not in store.taxonomy.themes]

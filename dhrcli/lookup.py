@@ -97,6 +97,14 @@ class Names:
                 "occurrence": row["occurrence"], "text": row["text"],
                 "themes_given": row["themes_given"]}
 
+    def addressees(self, rec: dict) -> list[str]:
+        """The addressees of a recommendation (a recommendation_row) as the review wrote them,
+        in order; [''] for one with none (the recommendation as a whole)."""
+        names = [row[0] for row in self.db.execute(
+            "SELECT written FROM recommendation_agencies WHERE recommendation = ? "
+            "ORDER BY position", (rec["id"],))]
+        return names or [""]
+
 
 def did_you_mean(wanted: str, known: list[str], canonical: dict | None = None) -> str:
     """' (did you mean A, B, C?)' with the three known names closest to `wanted`; with

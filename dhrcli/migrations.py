@@ -52,6 +52,7 @@ STEPS: list[tuple[str, Callable[[sqlite3.Connection], None] | None]] = [
     ("002_index_reviews_by_csp", None),         # the index itself comes from schema.sql
     ("003_base_keys_for_all_reviews", _base_keys_for_all),
     ("004_theme_reasons_as_json", _reasons_as_json),
+    ("005_status_events", None),                # the table itself comes from schema.sql
 ]
 SCHEMA_VERSION = len(STEPS)
 

@@ -10,13 +10,14 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from . import followup
 from .fts import HIGHLIGHT
 from .lookup import Names
 from .records import DhrError
 from .store import Store, fts_missing
 
 REC_COLUMNS = ["review_id", "csp", "title", "published", "year_of_death", "number", "text",
-               "agencies", "sectors", "scope", "themes", "source_url"]
+               "agencies", "sectors", "scope", "status", "themes", "source_url"]
 SEARCH_COLUMNS = REC_COLUMNS + ["rank", "snippet"]
 
 _REC_SELECT = """
@@ -33,11 +34,22 @@ SELECT r.id AS _id, v.key AS review_id, v.csp, v.title, v.published, v.year_of_d
        (SELECT json_group_array(theme) FROM (
             SELECT theme FROM recommendation_themes WHERE recommendation = r.id
             ORDER BY theme)) AS themes,
+       (SELECT json_group_array(state) FROM ({states} ORDER BY w.position)) AS statuses,
        v.source_url{extra}
 FROM {source}
 JOIN reviews v ON v.id = r.review
 """
 _REC_ORDER = "v.published, v.key, r.sort_key, r.position"
+# The current state of each addressee of recommendation r (of review v), in order: its latest
+# status event by date that is not withdrawn, else awaiting-response. A recommendation with no
+# addressee has one, '' (the recommendation as a whole).
+_STATES_OF = """SELECT coalesce((SELECT e.status FROM status_events e WHERE e.review = v.key
+    AND e.number = r.number AND e.occurrence = r.occurrence AND e.addressee = w.written
+    AND e.withdrawn_at IS NULL ORDER BY e.date DESC, e.id DESC LIMIT 1), 'awaiting-response') AS state
+  FROM (SELECT written, position FROM recommendation_agencies WHERE recommendation = r.id
+        UNION ALL SELECT '', 0 WHERE NOT EXISTS (
+            SELECT 1 FROM recommendation_agencies WHERE recommendation = r.id)) w"""
+_REC_SELECT = _REC_SELECT.replace("{states}", _STATES_OF.replace("{", "{{").replace("}", "}}"))
 _SECTOR_OF = ("r.id IN (SELECT ra.recommendation FROM recommendation_agencies ra "
               "JOIN agencies a ON a.id = ra.agency WHERE a.{})")
 
@@ -59,6 +71,7 @@ class Filters:
     review: str | None = None
     since: int | None = None
     until: int | None = None
+    status: tuple[str, ...] = ()  # open, closed or states: a recommendation with any of them
 
     def describe(self) -> str:
         """The selection in words, for the top of a report."""
@@ -68,6 +81,8 @@ class Filters:
             ("published to", self.until)) if value]
         if self.national is not None:
             parts.append("national only" if self.national else "local only")
+        if self.status:
+            parts.append("status " + " or ".join(self.status))
         return ", ".join(parts) or "every recommendation in the catalogue"
 
 
@@ -111,7 +126,24 @@ class Queries:
         if filters.until is not None:
             clauses.append("CAST(substr(v.published, 1, 4) AS INTEGER) <= ?")
             params.append(filters.until)
+        if filters.status:
+            clauses.append("(" + " OR ".join(self._status_clause(want, params)
+                                              for want in filters.status) + ")")
         return clauses, params
+
+    @staticmethod
+    def _status_clause(want: str, params: list) -> str:
+        """SQL true for a recommendation r with an addressee in state `want` (open: any open
+        state; closed: every addressee closed)."""
+        from . import followup
+
+        open_states = ", ".join(f"'{name}'" for name in followup.OPEN)
+        if want == "open":
+            return f"EXISTS (SELECT 1 FROM ({_STATES_OF}) WHERE state IN ({open_states}))"
+        if want == "closed":
+            return f"NOT EXISTS (SELECT 1 FROM ({_STATES_OF}) WHERE state IN ({open_states}))"
+        params.append(followup.state(want))
+        return f"EXISTS (SELECT 1 FROM ({_STATES_OF}) WHERE state = ?)"
 
     def kept(self, filters: Filters) -> tuple[str, list]:
         """SQL for the ids of the recommendations the filters keep, and its parameters."""
@@ -212,6 +244,19 @@ class Queries:
                                  1 if r["source"].startswith("removed") else stage.get(r["source"], 0)))
         return rec, rows
 
+    def history(self, reference: str, withdrawn: bool = True) -> tuple[dict, list[dict]]:
+        """A recommendation and its status events, per addressee in the review's order, each
+        in date order (withdrawn ones too, marked, unless `withdrawn` is False)."""
+        rec = self.names.recommendation_row(reference)
+        order = {name: i for i, name in enumerate(self.names.addressees(rec))}
+        rows = [dict(row) for row in self.db.execute(
+            "SELECT id AS event, addressee, status, date, note, evidence, recorded_by, source, "
+            "recorded_at, withdrawn_at FROM status_events WHERE review = ? AND number = ? AND "
+            "occurrence = ?" + ("" if withdrawn else " AND withdrawn_at IS NULL")
+            + " ORDER BY date, id", (rec["review_id"], rec["number"], rec["occurrence"]))]
+        rows.sort(key=lambda row: order.get(row["addressee"], len(order)))
+        return rec, rows
+
     def _themes_state(self) -> str:
         from . import themes
 
@@ -306,11 +351,12 @@ def _explained(theme: str, source: str, reason: str | None) -> list[dict]:
 
 
 def _rec_row(row: sqlite3.Row) -> dict:
-    record = {column: row[column] for column in REC_COLUMNS}
+    record = {column: row[column] for column in REC_COLUMNS if column != "status"}
     record["_id"] = row["_id"]
     record["agencies"] = json.loads(record["agencies"])
     record["sectors"] = json.loads(record["sectors"])
     record["themes"] = json.loads(record["themes"])
+    record["status"] = followup.overall(json.loads(row["statuses"]))
     return record
 
 

@@ -5,7 +5,7 @@ import json
 from conftest import numbers, run, write
 
 REC_COLUMNS = ["review_id", "csp", "title", "published", "year_of_death", "number", "text",
-               "agencies", "sectors", "scope", "themes", "source_url"]
+               "agencies", "sectors", "scope", "status", "themes", "source_url"]
 
 
 def test_norfolk_constabulary_as_csv(norfolk):

@@ -45,7 +45,9 @@ def test_a_first_schema_catalogue_is_upgraded_in_place(tmp_path):
     import json
 
     record = json.loads(info.stdout)[0]
-    assert record["schema_version"] == 4 and record["recommendations"] == 31
+    from dhrcli.migrations import SCHEMA_VERSION
+
+    assert record["schema_version"] == SCHEMA_VERSION and record["recommendations"] == 31
     con = sqlite3.connect(old)
     assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'reviews_csp'").fetchone() == (1,)
     con.close()

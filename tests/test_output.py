@@ -54,7 +54,7 @@ def test_output_is_utf8_and_unescaped(norfolk):
 
 def test_json_of_nothing_is_an_empty_array(norfolk):
     assert json.loads(run("search", "zzzzzz", "--json").stdout) == []
-    assert run("search", "zzzzzz", "--csv").stdout.strip() == "review_id,csp,title,published,year_of_death,number,text,agencies,sectors,scope,themes,source_url,rank,snippet"
+    assert run("search", "zzzzzz", "--csv").stdout.strip() == "review_id,csp,title,published,year_of_death,number,text,agencies,sectors,scope,status,themes,source_url,rank,snippet"
 
 
 def test_unaddressed_recommendations_have_an_empty_list(tmp_path):

@@ -1,5 +1,6 @@
 import json
 
+from dhrcli.migrations import SCHEMA_VERSION
 from conftest import NORFOLK, run
 
 
@@ -29,7 +30,7 @@ def test_show_unknown_review(norfolk):
 def test_info_names_the_database_and_counts(norfolk, catalogue_path):
     record = json.loads(run("info", "--json").stdout)[0]
     assert record["database"] == str(catalogue_path)
-    assert record["schema_version"] == 4
+    assert record["schema_version"] == SCHEMA_VERSION
     assert (record["reviews"], record["recommendations"]) == (1, 31)
     table = run("info").stdout
     assert str(catalogue_path) in table
@@ -67,7 +68,7 @@ def test_a_newer_catalogue_is_refused(norfolk, catalogue_path):
     db.close()
     result = run("search", "DVDS")
     assert result.exit_code == 1
-    assert "schema version 99" in result.stderr and "(4)" in result.stderr
+    assert "schema version 99" in result.stderr and f"({SCHEMA_VERSION})" in result.stderr
 
 
 def test_help_has_an_example_for_every_command():

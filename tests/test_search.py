@@ -20,7 +20,7 @@ def test_clares_law_as_csv_holds_recs_3_and_5(norfolk):
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert sorted(r["number"] for r in rows) == ["3", "5"]
     assert list(rows[0]) == ["review_id", "csp", "title", "published", "year_of_death", "number",
-                             "text", "agencies", "sectors", "scope", "themes", "source_url", "rank", "snippet"]
+                             "text", "agencies", "sectors", "scope", "status", "themes", "source_url", "rank", "snippet"]
     assert [r["rank"] for r in rows] == ["1", "2"]
     assert all("\x02" not in r["snippet"] and "Clare’s Law" in r["snippet"] for r in rows)
 

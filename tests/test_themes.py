@@ -70,7 +70,7 @@ def test_norfolk_themes(norfolk):
 
 def test_rows_carry_themes_after_scope(norfolk):
     rows = json.loads(run("show", "norfolk-2023-04", "--json").stdout)
-    assert list(rows[0])[9:12] == ["scope", "themes", "source_url"]
+    assert list(rows[0])[9:13] == ["scope", "status", "themes", "source_url"]
     assert "engagement" in rows[12]["themes"]
 
 

@@ -173,16 +173,21 @@ def filter_options(command=None, *, unsupported: dict[str, str] | None = None):
                      hidden="since" in unsupported, help="Published in or after YEAR."),
         click.option("--until", type=click.IntRange(0, 9999), metavar="YEAR",
                      hidden="until" in unsupported, help="Published in or before YEAR."),
+        click.option("--status", multiple=True, metavar="open|closed|STATE",
+                     callback=_statuses, hidden="status" in unsupported,
+                     help="Only recommendations with an addressee in this state (open, closed, "
+                          "or a status such as implemented); repeat for any of several."),
     ]
 
     @functools.wraps(command)
-    def wrapper(*args, agency, sector, national, theme, csp, review, since, until, **kwargs):
+    def wrapper(*args, agency, sector, national, theme, csp, review, since, until, status,
+                **kwargs):
         from ..queries import Filters
 
         given = dict(agency=agency, sector=sector, national=national, theme=theme, csp=csp,
-                     review=review, since=since, until=until)
+                     review=review, since=since, until=until, status=status)
         for name, why in unsupported.items():
-            if given[name] is not None:
+            if given[name] not in (None, ()):
                 flag = "--national/--local" if name == "national" else f"--{name}"
                 raise click.UsageError(f"{flag} is not for this command: {why}")
         return command(*args, filters=Filters(**given), **kwargs)
@@ -190,6 +195,17 @@ def filter_options(command=None, *, unsupported: dict[str, str] | None = None):
     for option in reversed(options):
         wrapper = option(wrapper)
     return wrapper
+
+
+def _statuses(ctx, param, values):
+    """--status values checked: open, closed, or a state of the follow-up vocabulary."""
+    from ..followup import state
+    from ..records import DhrError
+
+    try:
+        return tuple(v.lower() if v.lower() in ("open", "closed") else state(v) for v in values)
+    except DhrError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def output_file_option(command):

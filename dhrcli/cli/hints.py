@@ -13,6 +13,7 @@ HINTS = {
     "replace": "give it its own 'id' to keep both, or import with --replace to replace {review}",
     "max-size": "raise it with --max-size if this file is meant",
     "db": "give another path with --db",
+    "history": "'dhr history REC' lists a recommendation's events",
 }
 
 

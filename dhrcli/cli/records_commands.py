@@ -156,7 +156,8 @@ def show(review_id, fmt, style, headers, where):
     if fmt is None:
         write_record(record, None)
         click.echo()
-        write(rows, REC_COLUMNS, None, style, headers, table_columns=["number", "text", "agencies"])
+        write(rows, REC_COLUMNS, None, style, headers,
+              table_columns=["number", "text", "agencies", "status"])
     else:
         write(rows, REC_COLUMNS, fmt, style, headers)
 

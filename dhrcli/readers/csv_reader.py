@@ -17,7 +17,7 @@ from ..records import FORMULA_STARTS, InputError, Raw
 REVIEW_COLUMNS = ("review_id", "csp", "title", "review_type", "basis", "source_url", "summary",
                   "published", "year_of_death")
 CSV_REC_COLUMNS = ("number", "text", "agencies")
-DERIVED = ("sectors", "scope", "themes", "rank", "snippet", "predecessor")
+DERIVED = ("sectors", "scope", "status", "themes", "rank", "snippet", "predecessor")
 
 
 def looks_like_csv(text: str, name: str) -> bool:
