@@ -141,3 +141,14 @@ CREATE TABLE IF NOT EXISTS status_events (
 );
 CREATE INDEX IF NOT EXISTS status_events_pair
     ON status_events (review, number, occurrence, addressee, date, id);
+
+-- When a recommendation (addressee '') or one addressee's part of it is due (ISO date), keyed
+-- like status_events; an addressee without its own target has the recommendation's.
+CREATE TABLE IF NOT EXISTS targets (
+    review     TEXT NOT NULL,
+    number     TEXT NOT NULL,
+    occurrence INTEGER NOT NULL,
+    addressee  TEXT NOT NULL,
+    target     TEXT NOT NULL,
+    PRIMARY KEY (review, number, occurrence, addressee)
+);

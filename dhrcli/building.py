@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime
 import re
 
-from .records import (ADDRESSEE_KEYS, MAX_ID, MAX_TEXT, RECOMMENDATION_FIELDS, REVIEW_FIELDS,
-                      REVIEW_TYPES, Raw, Recommendation, Review)
+from . import followup
+from .records import (ADDRESSEE_KEYS, EVENT_FIELDS, MAX_ID, MAX_TEXT, RECOMMENDATION_FIELDS,
+                      REVIEW_FIELDS, REVIEW_TYPES, DhrError, Raw, Recommendation, Review)
 
 MONTHS = {
     name: number
@@ -226,7 +227,60 @@ def _build_recommendation(item, index, raw, place, label, problems, warnings):
                                  f"{describe(value)}")
             return None
         themes = sorted({t.strip().lower() for v in values for t in v.split("|") if t.strip()})
-    return Recommendation(number=number, text=text, to=_unique(to), themes=themes)
+    to = _unique(to)
+    target = None
+    if item.get("target") is not None:
+        try:
+            target = followup.date(item["target"])
+        except DhrError as error:
+            problem(("target",), f"'target': {error}")
+            return None
+    events = _events(item.get("status"), to, lambda sub, message: problem(("status", *sub), message))
+    if events is None:
+        return None
+    return Recommendation(number=number, text=text, to=to, themes=themes, target=target,
+                          status=events)
+
+
+def _events(value, to: list[str], problem) -> tuple | None:
+    """A recommendation's `status:` list checked: each event a mapping with a status and a
+    date, for one of its addressees (`to`, as written) or, without `to`, for each of them.
+    None after reporting a problem."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        value = [value]
+    events = []
+    for index, entry in enumerate(value):
+        where = (index,)
+        if not isinstance(entry, dict) or "status" not in entry or "date" not in entry:
+            problem(where, f"each status must be a mapping with 'status' and 'date', not "
+                           f"{describe(entry)}")
+            return None
+        unknown = [key for key in entry if key not in EVENT_FIELDS]
+        try:
+            if unknown:
+                raise DhrError(f"unknown key {unknown[0]!r} in a status (the keys are: "
+                               f"{', '.join(EVENT_FIELDS)})")
+            state, when = followup.state(entry["status"]), followup.date(entry["date"])
+            withdrawn = entry.get("withdrawn")
+            targets = [entry["to"]] if entry.get("to") else (to or [""])
+            for name in targets:
+                if not isinstance(name, str) or (to and name not in to) or (not to and name):
+                    raise DhrError(f"the status is for {name!r}, which is not an addressee of "
+                                   f"this recommendation")
+        except DhrError as error:
+            problem(where, f"status {index + 1}: {error}")
+            return None
+        for name in targets:
+            event = {"to": name, "status": state, "date": when}
+            for key in ("note", "evidence", "by", "source", "recorded"):
+                if entry.get(key) is not None:
+                    event[key] = str(entry[key])
+            if withdrawn:
+                event["withdrawn"] = str(withdrawn)
+            events.append(event)
+    return tuple(events)
 
 
 def _unique(names: list[str]) -> list[str]:

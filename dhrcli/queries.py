@@ -244,19 +244,6 @@ class Queries:
                                  1 if r["source"].startswith("removed") else stage.get(r["source"], 0)))
         return rec, rows
 
-    def history(self, reference: str, withdrawn: bool = True) -> tuple[dict, list[dict]]:
-        """A recommendation and its status events, per addressee in the review's order, each
-        in date order (withdrawn ones too, marked, unless `withdrawn` is False)."""
-        rec = self.names.recommendation_row(reference)
-        order = {name: i for i, name in enumerate(self.names.addressees(rec))}
-        rows = [dict(row) for row in self.db.execute(
-            "SELECT id AS event, addressee, status, date, note, evidence, recorded_by, source, "
-            "recorded_at, withdrawn_at FROM status_events WHERE review = ? AND number = ? AND "
-            "occurrence = ?" + ("" if withdrawn else " AND withdrawn_at IS NULL")
-            + " ORDER BY date, id", (rec["review_id"], rec["number"], rec["occurrence"]))]
-        rows.sort(key=lambda row: order.get(row["addressee"], len(order)))
-        return rec, rows
-
     def _themes_state(self) -> str:
         from . import themes
 
@@ -289,12 +276,35 @@ class Queries:
                 rec = {"number": number, "text": text, "to": json.loads(to)}
                 if given is not None or (number, occurrence) in decided:
                     rec["themes"] = json.loads(themes)
+                rec.update(self._follow_up(review["key"], number, occurrence))
                 recs.append(rec)
             yield {"id": review["key"], "csp": review["csp"], "title": review["title"],
                    "review_type": review["review_type"], "basis": review["basis"],
                    "source_url": review["source_url"], "summary": review["summary"],
                    "published": review["published"], "year_of_death": review["year_of_death"],
                    "recommendations": recs}
+
+    def _follow_up(self, review: str, number: str, occurrence: int) -> dict:
+        """A recommendation's target and status events in review-file form (empty if none):
+        every event, withdrawn ones too, so that an export loses nothing."""
+        found: dict = {}
+        target = self.db.execute("SELECT target FROM targets WHERE review = ? AND number = ? AND "
+                                 "occurrence = ? AND addressee = ''",
+                                 (review, number, occurrence)).fetchone()
+        if target:
+            found["target"] = target[0]
+        events = []
+        for row in self.db.execute(
+                "SELECT addressee, status, date, note, evidence, recorded_by, source, recorded_at, "
+                "withdrawn_at FROM status_events WHERE review = ? AND number = ? AND occurrence = ? "
+                "ORDER BY date, id", (review, number, occurrence)):
+            event = {"to": row[0], "status": row[1], "date": row[2], "note": row[3],
+                     "evidence": row[4], "by": row[5], "source": row[6], "recorded": row[7],
+                     "withdrawn": row[8]}
+            events.append({k: v for k, v in event.items() if v not in (None, "") or k == "status"})
+        if events:
+            found["status"] = events
+        return found
 
     def reviews(self, filters: Filters | None = None) -> list[dict]:
         """One row per review with its counts, in review order. With filters, the reviews

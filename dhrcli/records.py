@@ -18,7 +18,9 @@ REVIEW_FIELDS = (
     "id", "csp", "title", "review_type", "basis", "source_url", "summary",
     "published", "year_of_death", "recommendations",
 )
-RECOMMENDATION_FIELDS = ("number", "text", "to", "addressed_to", "addressees", "themes")
+RECOMMENDATION_FIELDS = ("number", "text", "to", "addressed_to", "addressees", "themes", "target",
+                         "status")
+EVENT_FIELDS = ("to", "status", "date", "note", "evidence", "by", "source", "recorded", "withdrawn")
 ADDRESSEE_KEYS = ("to", "addressed_to", "addressees")
 ADDRESSEE_SEPARATOR = " | "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # cells --excel protects with a leading '
@@ -86,6 +88,8 @@ class Recommendation:
     text: str
     to: list[str]
     themes: list[str] | None = None  # given by a person in the review file; None: by the rules
+    target: str | None = None  # when it is due (ISO date)
+    status: tuple = ()  # status events, each a dict of EVENT_FIELDS (followup.py's states)
 
     @property
     def sort_key(self) -> str:
@@ -125,7 +129,9 @@ class Review:
             "published": self.published, "year_of_death": self.year_of_death,
             "recommendations": [
                 {"number": r.number, "text": r.text, "to": r.to,
-                 **({"themes": r.themes} if r.themes is not None else {})}
+                 **({"themes": r.themes} if r.themes is not None else {}),
+                 **({"target": r.target} if r.target is not None else {}),
+                 **({"status": [dict(e) for e in r.status]} if r.status else {})}
                 for r in self.recommendations
             ],
         }

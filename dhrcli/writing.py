@@ -29,6 +29,7 @@ class ImportResult:
 
     changes: list[str] = field(default_factory=list)  # per updated review: what changed
     uncertain: int = 0  # text/addressee splits a person should check
+    events: int = 0  # status events added
 
     def add(self, other: "ImportResult") -> None:
         self.added += other.added
@@ -36,6 +37,7 @@ class ImportResult:
         self.unchanged += other.unchanged
         self.recommendations += other.recommendations
         self.uncertain += other.uncertain
+        self.events += other.events
         self.agencies |= other.agencies
 
 
@@ -175,10 +177,11 @@ class Writer:
         else:
             review_row = existing["id"]
             changes = self._changes(existing, review)
-            if changes is None:  # the same review, hashed by an older dhr: nothing changed
+            if changes is None:  # the same recommendations: at most their follow-up is new
                 db.execute("UPDATE reviews SET content_hash = ?, base_key = ? WHERE id = ?",
                            (digest, review.base_key, review_row))
                 result.unchanged += 1
+                self._follow_up(key, review, result)
                 return key
             result.changes.append(f"{key}: {changes}")
             db.execute(
@@ -217,7 +220,40 @@ class Writer:
         db.executemany(
             "INSERT INTO recommendation_themes (recommendation, theme, source, reason) "
             "VALUES (?, ?, ?, ?)", themes)
+        self._follow_up(key, review, result)
         return key
+
+    def _follow_up(self, key: str, review: Review, result: ImportResult) -> None:
+        """The targets and status events the review file gives, keyed like those a person
+        records: a target replaces the one held, and an event is added unless the same one
+        (addressee, status, date, note, evidence) is there already."""
+        import datetime
+
+        now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        for (number, occurrence), rec in by_number(
+                (rec.number, rec) for rec in review.recommendations).items():
+            if rec.target is not None:
+                self.db.execute("INSERT OR REPLACE INTO targets (review, number, occurrence, "
+                                "addressee, target) VALUES (?, ?, ?, '', ?)",
+                                (key, number, occurrence, rec.target))
+            for event in rec.status:
+                same = self.db.execute(
+                    "SELECT 1 FROM status_events WHERE review = ? AND number = ? AND "
+                    "occurrence = ? AND addressee = ? AND status = ? AND date = ? AND "
+                    "coalesce(note, '') = ? AND coalesce(evidence, '') = ?",
+                    (key, number, occurrence, event["to"], event["status"], event["date"],
+                     event.get("note", ""), event.get("evidence", ""))).fetchone()
+                if same:
+                    continue
+                self.db.execute(
+                    "INSERT INTO status_events (review, number, occurrence, addressee, status, "
+                    "date, note, evidence, recorded_by, source, recorded_at, withdrawn_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (key, number, occurrence, event["to"], event["status"], event["date"],
+                     event.get("note"), event.get("evidence"), event.get("by"),
+                     event.get("source", "review file"), event.get("recorded", now),
+                     event.get("withdrawn")))
+                result.events += 1
 
     def _with_kept(self, existing, review: Review) -> Review:
         """The review with what its input could not hold taken from the catalogue: the review

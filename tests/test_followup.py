@@ -87,3 +87,110 @@ def test_bad_follow_up_input_is_one_line_and_records_nothing(norfolk, catalogue_
 def test_a_bad_status_filter_is_a_usage_error(norfolk):
     result = run("export", "--status", "finished")
     assert result.exit_code == 2 and "'finished' is not a status" in result.stderr
+
+
+TARGETS = """id: t-2022
+csp: Testshire
+published: 2022-06
+recommendations:
+  - number: '1'
+    text: Train staff.
+    to: [Testshire Police]
+    target: 2023-06-30
+  - number: '2'
+    text: Audit cases.
+    to: [Testshire Police, NHS Testshire CCG]
+    target: 2024-12-31
+    status:
+      - {to: Testshire Police, status: implemented, date: 2024-06-01}
+  - number: '3'
+    text: Write a policy.
+    to: [Testshire Council]
+    target: 2024-03-01
+    status:
+      - {status: in-progress, date: 2023-01-05, note: Draft written}
+  - number: '4'
+    text: Share information.
+    to: [Testshire Council]
+  - number: '5'
+    text: Review the pathway.
+    to: [Testshire Council]
+    target: 2025-06-01
+"""
+
+
+def test_overdue_lists_the_open_items_past_target_and_those_never_answered(tmp_path):
+    assert run("import", write(tmp_path / "t.yaml", TARGETS)).exit_code == 0
+    rows = json.loads(run("overdue", "--as-of", "2025-01-01", "--json").stdout)
+    found = [(r["number"], r["addressee"], r["reason"], r["days_overdue"]) for r in rows]
+    assert found == [("4", "Testshire Council", "no response", 762),  # since 2022-12-01
+                     ("1", "Testshire Police", "past target", 551),
+                     ("3", "Testshire Council", "past target", 306),
+                     ("2", "NHS Testshire CCG", "past target", 1)]
+    assert {r["number"]: r["successor"] for r in rows}["2"] is None  # not a registry CCG
+    mine = json.loads(run("overdue", "--as-of", "2025-01-01", "--agency", "Testshire Police",
+                          "--json").stdout)
+    assert [r["number"] for r in mine] == ["1"]
+
+
+def test_a_summary_by_sector_and_status_gives_back_the_counts_it_was_built_from(tmp_path):
+    import random
+
+    rng = random.Random(7)
+    bodies = {"Home Office": "national-government", "NHS England": "health-commissioner",
+              "Ministry of Justice": "national-government", "HM Prison and Probation Service":
+              "probation-prisons", "Department for Education": "national-government"}
+    states = ["implemented", "already-in-place", "partly-implemented", "not-implemented",
+              "awaiting-response"]
+    built: dict = {}
+    recs = []
+    for n in range(1, 111):
+        body = rng.choice(sorted(bodies))
+        state = rng.choice(states)
+        sector = bodies[body]
+        built.setdefault(sector, {}).setdefault(state, 0)
+        built[sector][state] += 1
+        rec = {"number": str(n), "text": f"National recommendation {n}.", "to": body}
+        if state != "awaiting-response":
+            rec["status"] = [{"status": state, "date": "2024-01-01"}]
+        recs.append(rec)
+    review = {"id": "national", "csp": "Oversight", "published": "2021-01", "recommendations": recs}
+    assert run("import", write(tmp_path / "n.json", json.dumps(review))).exit_code == 0
+    rows = json.loads(run("stats", "--by", "status", "--per", "sector", "--json").stdout)
+    assert {r["sector"]: {s: r[s] for s in states if r.get(s)} for r in rows} == built
+    for row in rows:
+        assert round(sum(row[f"{s}_pct"] for s in states if f"{s}_pct" in row), 1) == 100.0
+        assert row["total"] == sum(built[row["sector"]].values())
+
+
+def test_an_exported_catalogue_imported_again_loses_no_follow_up(norfolk, tmp_path):
+    assert run("status", "norfolk-2023-04/2", "implemented", "--date", "2024-02-10",
+               "--note", "Leaflet", "--evidence", "https://example.org/leaflet").exit_code == 0
+    assert run("status", "norfolk-2023-04/4", "in-progress", "--agency", "Leeway",
+               "--date", "2023-09-01").exit_code == 0
+    assert run("status", "norfolk-2023-04/5", "accepted", "--date", "2023-05-01").exit_code == 0
+    assert run("withdraw", str(_history("norfolk-2023-04/5")[0]["event"])).exit_code == 0
+    exported = write(tmp_path / "all.yaml", run("export", "--yaml").stdout)
+    other = tmp_path / "other.db"
+    assert "status events: 3 added" in run("import", "--db", other, exported).stderr
+    for args in (["export", "--json"], ["export", "--events", "--json"], ["export", "--yaml"]):
+        assert run(*args).stdout == run(*args, "--db", other).stdout, args
+    again = run("import", "--db", other, exported)
+    assert "status events" not in again.stderr and "1 unchanged" in again.stderr
+
+
+@pytest.mark.parametrize("status, said", [
+    ("{status: finished, date: 2024-01-01}", "status 1: 'finished' is not a status"),
+    ("{status: implemented, date: 31/02/2024}", "status 1: '31/02/2024' is not a date"),
+    ("{to: Home Office, status: implemented, date: 2024-01-01}",
+     "'Home Office', which is not an addressee of this recommendation"),
+    ("implemented", "each status must be a mapping with 'status' and 'date'"),
+])
+def test_a_bad_status_in_a_review_file_is_one_line_and_nothing_is_recorded(
+        tmp_path, catalogue_path, status, said):
+    text = f"csp: A\nrecommendations:\n  - {{number: '1', text: a, to: X}}\n  - number: '2'\n" \
+           f"    text: b\n    to: Y\n    status: [{status}]\n"
+    result = run("import", write(tmp_path / "a.yaml", text))
+    assert result.exit_code == 1 and said in result.stderr, result.stderr
+    assert f"{tmp_path / 'a.yaml'}:" in result.stderr
+    assert snapshot(catalogue_path) is None or not snapshot(catalogue_path)["status_events"]

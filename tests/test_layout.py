@@ -92,7 +92,7 @@ def test_no_sql_in_the_command_line():
 LAYERS = [  # top to bottom: a module imports only from its own layer or those below it
     {"importing", "pipeline"},
     {"catalogue", "checking"},
-    {"writing", "counts"},
+    {"writing", "counts", "tracking"},
     {"linking", "theming", "statuses", "queries"},
     {"lookup"},
     {"store"},

@@ -6,7 +6,7 @@ import getpass
 
 import click
 
-from .base import cli, db_option, output_options
+from .base import cli, db_option, filter_options, output_options
 
 
 @cli.command()
@@ -43,7 +43,7 @@ def status(reference, status_word, agencies, when, note, evidence, by, where):
     written = statuses.chosen(catalogue.store, rec, list(agencies))
     statuses.record(catalogue.store, rec, written, status_word, when, note, evidence,
                     by or _user(), "dhr status")
-    _, rows = catalogue.read.history(reference, withdrawn=False)
+    _, rows = catalogue.tracking.history(reference, withdrawn=False)
     for name in written:
         latest = [row for row in rows if row["addressee"] == name][-1]
         click.echo(f"dhr: {rec['review_id']}/{rec['number']}: {name or 'the recommendation'}: "
@@ -72,7 +72,7 @@ def history(reference, fmt, style, headers, where):
     """
     from ..output import write
 
-    rec, rows = where.open().read.history(reference)
+    rec, rows = where.open().tracking.history(reference)
     columns = ["event", "addressee", "status", "date", "note", "evidence", "recorded_by",
                "source", "recorded_at", "withdrawn_at"]
     if fmt is None and not rows:
@@ -100,3 +100,47 @@ def withdraw(event, where):
     click.echo(f"dhr: withdrew event {event} ({row['review']}/{row['number']}: "
                f"{row['addressee'] or 'the recommendation'}: {row['status']} on {row['date']})",
                err=True)
+
+
+@cli.command()
+@click.option("--as-of", "as_of", metavar="DATE", help="The day to judge on (default: today).")
+@click.option("--no-response-after", "months", type=click.IntRange(1, 1200), default=6,
+              show_default=True, metavar="MONTHS",
+              help="An addressee never heard from this long after publication is listed as "
+                   "'no response'.")
+@filter_options
+@output_options
+@db_option
+def overdue(as_of, months, filters, fmt, style, headers, where):
+    """The open items past their target, and those with no response at all, most overdue
+    first, with the days overdue: per (recommendation, addressee), for an agency, sector, CSP
+    or nationally (the filters).
+
+    An item is past target when its addressee's state is open and its target date (the
+    review file's 'target:') has passed; it has no response when nothing was ever recorded
+    for it MONTHS after the review was published. An addressee taken over by another body by
+    then (a CCG by its ICB) names it in the successor column; --agency SUCCESSOR includes
+    what was addressed to the bodies it took over from.
+
+    \b
+    Example:
+        dhr overdue
+        dhr overdue --as-of 2025-01-01 --national
+        dhr overdue --agency "NHS Norfolk and Waveney ICB" --csv
+    """
+    import datetime
+
+    from ..followup import date
+    from ..output import write
+    from ..records import DhrError
+
+    try:
+        day = date(as_of) if as_of else datetime.date.today().isoformat()
+    except DhrError as error:
+        raise click.BadParameter(str(error), param_hint="'--as-of'") from None
+    if filters.agency:
+        filters.with_predecessors = True
+    catalogue = where.open()
+    rows = catalogue.tracking.overdue(filters, day, months)
+    write(rows, catalogue.tracking.OVERDUE_COLUMNS, fmt, style, headers,
+          table_columns=["review_id", "number", "addressee", "status", "reason", "days_overdue"])

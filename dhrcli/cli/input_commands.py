@@ -81,7 +81,8 @@ def _counts(summary, failed: str = "failed") -> str:
     total = summary.total
     return (f"{summary.failed} {failed}, {len(summary.skipped)} skipped; reviews: {total.added} "
             f"added, {total.updated} updated, {total.unchanged} unchanged; recommendations: "
-            f"{total.recommendations}")
+            f"{total.recommendations}"
+            + (f"; status events: {total.events} added" if total.events else ""))
 
 
 @cli.command(name="import")

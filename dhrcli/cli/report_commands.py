@@ -18,16 +18,19 @@ from .base import (cli, db_option, filter_options, output_file_option, output_op
               help="As review files: one YAML stream, or one file per review with --folder.")
 @click.option("--folder", type=click.Path(file_okay=False), metavar="DIR",
               help="With --yaml: write REVIEW_ID.yaml here for each review.")
+@click.option("--events", is_flag=True,
+              help="Rows of status events, one per event, in place of recommendation rows.")
 @output_file_option
 @output_options
 @db_option
-def export(filters, as_yaml, folder, target, fmt, style, headers, where):
+def export(filters, as_yaml, folder, events, target, fmt, style, headers, where):
     """The catalogue, or the part the filters keep, as rows or as review files.
 
     As recommendation rows (--csv, the default; --tsv, --json, --nl; --excel for
     spreadsheets), written as they are read; or as review files (--yaml) that 'dhr import'
     reads back into the same catalogue: the reviews, their recommendations in order, the
-    addressees as written, and the themes people gave.
+    addressees as written, the themes people gave, and each recommendation's target and
+    status events. --events gives the status events as rows, one per event.
 
     \b
     Example:
@@ -44,6 +47,8 @@ def export(filters, as_yaml, folder, target, fmt, style, headers, where):
     catalogue = where.open()
     if folder and target:
         raise click.UsageError("choose --folder (a file per review) or -o (one file), not both")
+    if as_yaml and events:
+        raise click.UsageError("--yaml carries the status events already; leave out --events")
     if as_yaml:
         if fmt or style:
             raise click.UsageError("--yaml writes review files; leave out the row formats")
@@ -64,13 +69,16 @@ def export(filters, as_yaml, folder, target, fmt, style, headers, where):
         raise click.UsageError("--folder goes with --yaml; write rows to one file with -o")
     if fmt is None and style is None:
         fmt = "csv"
-    rows = catalogue.read.recommendations(filters)
+    if events:
+        rows, columns = catalogue.tracking.events(filters), catalogue.tracking.EVENT_COLUMNS
+    else:
+        rows, columns = catalogue.read.recommendations(filters), REC_COLUMNS
     if target:
         text = io.StringIO(newline="")
-        write(rows, REC_COLUMNS, fmt, style, headers, out=text)
+        write(rows, columns, fmt, style, headers, out=text)
         _write(target, text.getvalue(), catalogue.path)
     else:
-        write(rows, REC_COLUMNS, fmt, style, headers)
+        write(rows, columns, fmt, style, headers)
 
 
 def _write(target: str | None, text: str, catalogue_path) -> None:
@@ -121,37 +129,50 @@ def _breakdown(ctx, param, value):
     if value in ("sector", "theme"):
         raise click.BadParameter(f"'dhr {value}s' gives the counts per {value}, with the same "
                                  f"filters and --chart")
-    if value is not None and value not in Counts.STATS:
-        raise click.BadParameter(f"{value!r} is not one of {', '.join(Counts.STATS)}")
+    if value is not None and value not in Counts.STATS + ("status",):
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(Counts.STATS)}, status")
     return value
 
 
 @cli.command()
-@click.option("--by", "by", callback=_breakdown, metavar="[year|death|csp|addressees]",
-              help="One breakdown (default: all of them).")
+@click.option("--by", "by", callback=_breakdown, metavar="[year|death|csp|addressees|status]",
+              help="One breakdown (default: all of them but status).")
+@click.option("--per", type=click.Choice(["agency", "sector", "csp", "year"]),
+              help="With --by status: a row per agency, sector, CSP or year of publication.")
 @filter_options
 @click.option("--chart", "chart", type=click.Path(dir_okay=False), metavar="FILE.svg",
               help="Also write the breakdown (--by, default year) as an SVG bar chart.")
 @output_options
 @db_option
-def stats(by, filters, chart, fmt, style, headers, where):
+def stats(by, per, filters, chart, fmt, style, headers, where):
     """Recommendations and reviews by publication year, year of death and CSP, and how many
     addressees recommendations have, among those the filters keep. 'dhr sectors' and 'dhr
     themes' count sectors and themes.
 
     In the terminal each table has a bar column scaled to its width; --csv and --json give
-    the figures (a row per group, with its breakdown).
+    the figures (a row per group, with its breakdown). --by status counts the
+    (recommendation, addressee) pairs by their current status, with each status's share,
+    overall or --per agency, sector, CSP or year.
 
     \b
     Example:
         dhr stats
         dhr stats --by csp --csv
         dhr stats --by year --sector police --chart police-years.svg
+        dhr stats --by status --per sector --national
     """
     from .. import charts
     from ..output import terminal_width, write
 
+    if per and by != "status":
+        raise click.UsageError("--per goes with --by status")
     catalogue = where.open()
+    if by == "status":
+        if chart:
+            raise click.UsageError("--chart draws the other breakdowns; --by status is a table")
+        columns, rows = catalogue.tracking.by_status(per, filters)
+        write(rows, columns, fmt, style, headers)
+        return
     names = {"year": "publication year", "death": "year of death", "csp": "CSP",
              "addressees": "addressees per recommendation"}
     chosen = [by] if by else list(catalogue.counts.STATS)

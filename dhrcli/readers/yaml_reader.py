@@ -124,8 +124,9 @@ def dump(review: dict, comments: dict[int, str] | None = None, header: str = "")
         item = {"number": rec["number"], "text": rec["text"]}
         if rec.get("to"):
             item["to"] = rec["to"]
-        if rec.get("themes") is not None:
-            item["themes"] = rec["themes"]
+        for key in ("themes", "target", "status"):
+            if rec.get(key) is not None:
+                item[key] = rec[key]
         lines.append(_dump([item]))
     return "\n".join(lines) + "\n"
 
