@@ -229,31 +229,16 @@ class Writer:
         (addressee, status, date, note, evidence) is there already."""
         import datetime
 
+        from .statuses import add_event, set_target
+
         now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         for (number, occurrence), rec in by_number(
                 (rec.number, rec) for rec in review.recommendations).items():
             if rec.target is not None:
-                self.db.execute("INSERT OR REPLACE INTO targets (review, number, occurrence, "
-                                "addressee, target) VALUES (?, ?, ?, '', ?)",
-                                (key, number, occurrence, rec.target))
+                set_target(self.db, key, number, occurrence, "", rec.target)
             for event in rec.status:
-                same = self.db.execute(
-                    "SELECT 1 FROM status_events WHERE review = ? AND number = ? AND "
-                    "occurrence = ? AND addressee = ? AND status = ? AND date = ? AND "
-                    "coalesce(note, '') = ? AND coalesce(evidence, '') = ?",
-                    (key, number, occurrence, event["to"], event["status"], event["date"],
-                     event.get("note", ""), event.get("evidence", ""))).fetchone()
-                if same:
-                    continue
-                self.db.execute(
-                    "INSERT INTO status_events (review, number, occurrence, addressee, status, "
-                    "date, note, evidence, recorded_by, source, recorded_at, withdrawn_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (key, number, occurrence, event["to"], event["status"], event["date"],
-                     event.get("note"), event.get("evidence"), event.get("by"),
-                     event.get("source", "review file"), event.get("recorded", now),
-                     event.get("withdrawn")))
-                result.events += 1
+                result.events += add_event(self.db, key, number, occurrence,
+                                           {"source": "review file", **event}, now)
 
     def _with_kept(self, existing, review: Review) -> Review:
         """The review with what its input could not hold taken from the catalogue: the review

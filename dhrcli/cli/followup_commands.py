@@ -144,3 +144,72 @@ def overdue(as_of, months, filters, fmt, style, headers, where):
     rows = catalogue.tracking.overdue(filters, day, months)
     write(rows, catalogue.tracking.OVERDUE_COLUMNS, fmt, style, headers,
           table_columns=["review_id", "number", "addressee", "status", "reason", "days_overdue"])
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--review", "review_id", required=True, metavar="REVIEW_ID",
+              help="The review the action plan is for.")
+@click.option("--date", "when", metavar="DATE",
+              help="The date of an outcome that gives none (default: today).")
+@click.option("--by", "by", metavar="NAME", help="Who records it (default: your user name).")
+@click.option("--dry-run", is_flag=True, help="Say what would be recorded; record nothing.")
+@db_option
+def plan(files, review_id, when, by, dry_run, where):
+    """Read an action plan - the Home Office template's table, from CSV, TSV or Excel (.xlsx) -
+    into targets and status events of a review's recommendations.
+
+    The columns are found by their headings (Recommendation, Lead agency, Target date, Date
+    of completion and outcome, ...; renamed, reordered and extra ones are fine). Each row is
+    matched to a recommendation by its number, else by its text; a row that matches none is
+    reported with its sheet and row, never guessed. Its target date is recorded for its lead
+    agency (or the whole recommendation), and its outcome, read as a status (the words read
+    are printed), for the lead agency (or every addressee). Reading the same plan again adds
+    nothing; an updated plan adds only what is new.
+
+    \b
+    Example:
+        dhr plan action-plan.xlsx --review norfolk-2023-04
+        dhr plan action-plan.csv --review norfolk-2023-04 --dry-run
+    """
+    import datetime
+    import sys
+
+    from .. import importing, plans, statuses
+    from ..followup import date
+    from ..readers.tables import rows
+    from ..records import InputError, MAX_SIZE_MB, DhrError
+    from .hints import worded
+
+    try:
+        day = date(when) if when else datetime.date.today().isoformat()
+    except DhrError as error:
+        raise click.BadParameter(str(error), param_hint="'--date'") from None
+    catalogue = where.open(write=not dry_run, scratch=dry_run)
+    catalogue.names.review_row(review_id)  # an unknown review: one line, before any file
+    failed, skipped = 0, []
+    for source in importing.find_sources(files, skipped):
+        data = importing.load(source, skipped, MAX_SIZE_MB)
+        try:
+            if isinstance(data, InputError):
+                raise data
+            found, problems = plans.read(rows(data, source.name), source.name)
+            if problems:
+                raise InputError(problems)
+            result = statuses.apply_plan(catalogue.store, review_id, found, day, by or _user())
+        except InputError as error:
+            failed += 1
+            for line in error.problems:
+                click.echo(worded(line), err=True)
+            continue
+        for line in result.unmatched:
+            click.echo(f"{line}", err=True)
+        for outcome, state in sorted(result.words.items()):
+            click.echo(f"dhr: {source.name}: {outcome!r} read as {state}", err=True)
+        would = "would add" if dry_run else "added"
+        click.echo(f"dhr: {source.name}: {result.matched} rows matched ({result.by_text} by "
+                   f"text), {len(result.unmatched)} unmatched; {would} {result.events} status "
+                   f"event{'s' if result.events != 1 else ''}, {result.targets} target date"
+                   f"{'s' if result.targets != 1 else ''}", err=True)
+    if failed:
+        sys.exit(1)
