@@ -89,12 +89,14 @@ def set_target(db, key: str, number: str, occurrence: int, addressee: str, targe
 
 @dataclass
 class PlanResult:
+    """What reading one action plan recorded, and what it could not place."""
+
+    unmatched: list = field(default_factory=list)   # lines saying which rows matched nothing
+    words: dict = field(default_factory=dict)        # outcome word -> status it was read as
     matched: int = 0
     by_text: int = 0
     events: int = 0
     targets: int = 0
-    unmatched: list = field(default_factory=list)   # lines saying which rows matched nothing
-    words: dict = field(default_factory=dict)        # outcome word -> status it was read as
 
 
 def apply_plan(store, review: str, rows: list, default_date: str, by: str | None) -> PlanResult:
