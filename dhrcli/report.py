@@ -87,10 +87,20 @@ def _title(report: Report) -> str:
 
 def _headline_items(report: Report) -> list[tuple[str, str]]:
     h = report.headline
+    recs = {rec["_id"]: rec["status"] for _, group in report.groups for rec in group}
+    outstanding = sum(1 for status in recs.values() if _open(status))
     return [("Reviews", str(h["reviews"])), ("Recommendations", str(h["recommendations"])),
             ("Agencies addressed", str(h["agencies"])), ("Published", _published(h)),
             ("National", f"{h['national']} of {h['recommendations']} recommendations "
-                         f"({h['national_share']}%)")]
+                         f"({h['national_share']}%)"),
+            ("Outstanding", f"{outstanding} of {len(recs)} recommendations open (an addressee "
+                            f"has not closed its part)")]
+
+
+def _open(status: str) -> bool:
+    from .followup import is_open
+
+    return status.startswith("open") or is_open(status)
 
 
 def markdown(report: Report) -> str:
@@ -116,6 +126,7 @@ def markdown(report: Report) -> str:
                 review += f" ([source](<{rec['source_url']}>))"
             lines.append(f"- **{_md(rec['number'])}.** {_md(rec['text'])}")
             lines.append(f"  *To:* {' | '.join(_md(a) for a in rec['agencies']) or 'no addressee'}. "
+                         f"*Status:* {_md(rec['status'])}. "
                          f"*Themes:* {_md(', '.join(rec['themes'])) or 'none'}. *Review:* {review}.")
         lines.append("")
     if not report.groups:
@@ -154,8 +165,8 @@ def html(report: Report) -> str:
         out.append(f'<h2 id="group-{index}">{escape(_label(report, name))} '
                    f'<span class="count">({len(recs)})</span></h2>')
         out.append('<table><thead><tr><th scope="col">No.</th><th scope="col">Recommendation</th>'
-                   '<th scope="col">Addressed to</th><th scope="col">Themes</th>'
-                   '<th scope="col">Review</th></tr></thead><tbody>')
+                   '<th scope="col">Addressed to</th><th scope="col">Status</th>'
+                   '<th scope="col">Themes</th><th scope="col">Review</th></tr></thead><tbody>')
         for rec in recs:
             review = (f"{escape(rec['csp'])}, {escape(rec['published'] or 'undated')}<br>"
                       f"{escape(rec['review_id'])}")
@@ -164,6 +175,7 @@ def html(report: Report) -> str:
             text = "<br>".join(escape(line) for line in rec["text"].splitlines())
             out.append(f'<tr><td class="number">{escape(rec["number"])}</td><td>{text}</td>'
                        f"<td>{'<br>'.join(escape(a) for a in rec['agencies']) or 'no addressee'}</td>"
+                       f"<td>{escape(rec['status'])}</td>"
                        f"<td>{escape(', '.join(rec['themes']) or 'none')}</td><td>{review}</td></tr>")
         out.append("</tbody></table></section>")
     out += ["</main>", "</body>", "</html>"]

@@ -194,3 +194,13 @@ def test_a_bad_status_in_a_review_file_is_one_line_and_nothing_is_recorded(
     assert result.exit_code == 1 and said in result.stderr, result.stderr
     assert f"{tmp_path / 'a.yaml'}:" in result.stderr
     assert snapshot(catalogue_path) is None or not snapshot(catalogue_path)["status_events"]
+
+
+def test_the_report_shows_each_status_and_what_is_outstanding(norfolk, tmp_path):
+    assert run("status", "norfolk-2023-04/2", "implemented", "--date", "2024-02-10").exit_code == 0
+    text = run("report", "--by", "agency").stdout
+    assert "- **Outstanding:** 30 of 31 recommendations open" in text
+    assert "*Status:* implemented." in text and "*Status:* awaiting-response." in text
+    page = tmp_path / "r.html"
+    assert run("report", "--html", "-o", page).exit_code == 0
+    assert '<th scope="col">Status</th>' in page.read_text(encoding="utf-8")
