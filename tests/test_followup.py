@@ -204,3 +204,15 @@ def test_the_report_shows_each_status_and_what_is_outstanding(norfolk, tmp_path)
     page = tmp_path / "r.html"
     assert run("report", "--html", "-o", page).exit_code == 0
     assert '<th scope="col">Status</th>' in page.read_text(encoding="utf-8")
+
+
+def test_an_overdue_item_of_an_abolished_body_shows_under_its_successor(tmp_path):
+    text = ("id: m-2021\ncsp: Manchester\npublished: 2021-03\nrecommendations:\n"
+            "  - {number: '1', text: Audit referrals., to: NHS Manchester CCG, target: 2022-01-31}\n")
+    assert run("import", write(tmp_path / "m.yaml", text)).exit_code == 0
+    rows = json.loads(run("overdue", "--as-of", "2025-01-01", "--agency", "NHS Greater Manchester ICB",
+                          "--json").stdout)
+    assert [(r["number"], r["addressee"], r["successor"]) for r in rows] == [
+        ("1", "NHS Manchester CCG", "NHS Greater Manchester ICB")]
+    before = json.loads(run("overdue", "--as-of", "2022-02-01", "--json").stdout)
+    assert before[0]["successor"] is None  # the ICB took over on 2022-07-01
