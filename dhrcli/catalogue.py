@@ -7,6 +7,7 @@
     read     recommendation rows, search, reviews, explanations (queries.py)
     counts   agencies, sectors, themes, cross-tabs, groups, breakdowns (counts.py)
     tracking follow-up: histories, events, overdue items, counts by status (tracking.py)
+    recurrence  similar and recurring recommendations (recurrence.py)
 
 Reads never write: when the registry changed since the file was last linked, a read works on
 a copy in memory linked anew, and the next write links the file.
@@ -20,6 +21,7 @@ from .counts import Counts
 from .linking import Links
 from .lookup import Names
 from .queries import Queries
+from .recurrence import Recurrence
 from .store import Store
 from .tracking import Tracking
 from .writing import Writer
@@ -39,6 +41,7 @@ class Catalogue:
         self.read = Queries(self.store, self.names)
         self.counts = Counts(self.read)
         self.tracking = Tracking(self.read)
+        self.recurrence = Recurrence(self.read)
         self.relinked_in_memory = False  # read from a copy linked under a changed registry
         with self.store.errors_named():
             if not (write or self.store.in_memory or as_is) and self.links.changed():

@@ -81,7 +81,11 @@ class Writer:
                     if review is None or problems:
                         continue
                     try:
+                        before = result.added + result.updated
                         key = self._store(review, result, replace)
+                        if result.added + result.updated > before:  # new text to compare
+                            result.warnings.extend(f"{source}:{raw.line()}: warning: {line}"
+                                                   for line in self._repeats(key, review))
                     except _Refused as refusal:
                         said = refusal.args[0]
                         problems.append(Said(f"{source}:{raw.line()}: {said}", said.hint, **said.data))
@@ -239,6 +243,42 @@ class Writer:
             for event in rec.status:
                 result.events += add_event(self.db, key, number, occurrence,
                                            {"source": "review file", **event}, now)
+
+    def _repeats(self, key: str, review: Review) -> list[str]:
+        """What a review newly written repeats almost word for word from other reviews: one
+        line for a review that repeats most of another (usually the same review imported
+        twice under different ids), else a line per repeated recommendation. Candidates come
+        from the full-text index (a recommendation's four longest words), so nothing is
+        compared with every recommendation."""
+        import re
+        from collections import Counter
+
+        def bag(text: str) -> set[str]:
+            return set(re.findall(r"\w+", text.casefold()))
+
+        found, by_review = [], Counter()
+        for rec in review.recommendations:
+            mine = bag(rec.text)
+            longest = sorted((w for w in mine if len(w) >= 5 and w.isalpha()), key=lambda w: (-len(w), w))[:4]
+            if len(longest) < 3:
+                continue
+            for other, number, text in self.db.execute(
+                    "SELECT v.key, r.number, r.text FROM recommendations_fts f "
+                    "JOIN recommendations r ON r.id = f.rowid JOIN reviews v ON v.id = r.review "
+                    "WHERE recommendations_fts MATCH ? AND v.key != ? ORDER BY r.id LIMIT 20",
+                    (" AND ".join(f'"{w}"' for w in longest), key)):
+                theirs = bag(text)
+                if 2 * len(mine & theirs) / (len(mine) + len(theirs)) >= 0.85:
+                    found.append((rec.number, other, number))
+                    by_review[other] += 1
+                    break
+        total = len(review.recommendations)
+        for other, count in sorted(by_review.items()):
+            if total >= 2 and count >= 0.8 * total:
+                return [f"review {key} repeats {count} of its {total} recommendations from review "
+                        f"{other}: is it the same review imported twice under two ids?"]
+        return [f"recommendation {number} repeats {other}/{theirs}"
+                for number, other, theirs in found]
 
     def _with_kept(self, existing, review: Review) -> Review:
         """The review with what its input could not hold taken from the catalogue: the review

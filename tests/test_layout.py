@@ -92,7 +92,7 @@ def test_no_sql_in_the_command_line():
 LAYERS = [  # top to bottom: a module imports only from its own layer or those below it
     {"importing", "pipeline"},
     {"catalogue", "checking"},
-    {"writing", "counts", "tracking"},
+    {"writing", "counts", "tracking", "recurrence"},
     {"linking", "theming", "statuses", "queries"},
     {"lookup"},
     {"store"},
@@ -101,6 +101,7 @@ LAYERS = [  # top to bottom: a module imports only from its own layer or those b
      "words"},
     {"output", "report", "charts"},
     {"agencies", "themes", "sectors", "fts", "followup", "plans"},
+    {"lessons"},
     {"cues"},
     {"datafiles"},
     {"paths"},

@@ -1,7 +1,7 @@
 """The command line. `cli` is the click group; `main` the console script."""
 
 from . import (agency_commands, followup_commands, input_commands,  # noqa: F401  (they add commands)
-               records_commands, report_commands, theme_commands)
+               lesson_commands, records_commands, report_commands, theme_commands)
 from .base import cli, main
 
 __all__ = ["cli", "main"]

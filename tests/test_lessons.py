@@ -1,0 +1,89 @@
+"""Recurring lessons: similar and recurring recommendations, and repeats found at import
+(issue 16, first part)."""
+
+import json
+
+import yaml
+
+from conftest import ROOT, run, write
+
+SAMPLES = ROOT / "samples"
+PAIRS = ROOT / "tests" / "data" / "lesson_pairs.yaml"
+
+
+def _repeats(norfolk):
+    for name in ("repeats-wyvern.yaml", "repeats-avon.yaml", "repeats-tamar.yaml"):
+        assert run("import", SAMPLES / name).exit_code == 0
+
+
+def test_similar_lists_the_repeats_of_a_lesson_first(norfolk):
+    _repeats(norfolk)
+    rows = json.loads(run("similar", "norfolk-2023-04/5", "--json").stdout)
+    assert {(r["review_id"], r["number"]) for r in rows[:3]} == {
+        ("wyvern-2024-02", "1"), ("avondale-2022-09", "1"), ("tamarside-2025-01", "1")}
+    assert all(r["review_id"] != "norfolk-2023-04" for r in rows)
+    assert "Clare’s Law" in rows[0]["alike"]  # "Domestic Violence Disclosure Scheme" is one term
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+
+
+def test_recurring_groups_the_lessons_repeated_across_reviews(norfolk):
+    _repeats(norfolk)
+    rows = json.loads(run("recurring", "--min-reviews", "2", "--json").stdout)
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(row["group"], set()).add(f"{row['review_id']}/{row['number']}")
+    assert {"norfolk-2023-04/5", "wyvern-2024-02/1", "avondale-2022-09/1",
+            "tamarside-2025-01/1"} in groups.values()
+    assert {"norfolk-2023-04/2", "wyvern-2024-02/2", "avondale-2022-09/2"} in groups.values()
+    assert any({"norfolk-2023-04/14", "wyvern-2024-02/3", "tamarside-2025-01/2"} <= members
+               for members in groups.values())
+    assert json.loads(run("recurring", "--min-reviews", "2", "--json").stdout) == rows  # the same
+    three = json.loads(run("recurring", "--json").stdout)  # the default: three reviews or more
+    reviews: dict = {}
+    for row in three:
+        reviews.setdefault(row["group"], set()).add(row["review_id"])
+    assert reviews and all(len(found) >= 3 for found in reviews.values())
+    assert "norfolk-2023-04/5" in {f"{r['review_id']}/{r['number']}" for r in three}
+
+
+def test_importing_a_review_twice_under_two_ids_warns_once_naming_both(norfolk, tmp_path):
+    copy = "id: norfolk-copy\n" + (SAMPLES / "norfolk.yaml").read_text(encoding="utf-8")
+    result = run("import", write(tmp_path / "copy.yaml", copy))
+    assert result.exit_code == 0
+    warned = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert warned == [f"{tmp_path / 'copy.yaml'}:1: warning: review norfolk-copy repeats 31 of "
+                      f"its 31 recommendations from review norfolk-2023-04: is it the same review "
+                      f"imported twice under two ids?"]
+
+
+def test_a_recommendation_copied_from_another_review_is_reported(norfolk, tmp_path):
+    text = ("csp: Z\nrecommendations:\n  - {number: '1', text: 'It is recommended that evaluation "
+            "of Clare’s Law is commissioned to assess its use and effectiveness in protecting "
+            "victims', to: Home Office}\n  - {number: '2', text: Paint the lamp posts blue., to: Z}\n")
+    result = run("import", write(tmp_path / "z.yaml", text))
+    assert "warning: recommendation 1 repeats norfolk-2023-04/5" in result.stderr
+    assert "recommendation 2 repeats" not in result.stderr
+
+
+def test_same_lesson_on_the_labelled_pairs():
+    """The figures the note reports; thresholds a little below them so that a change that
+    makes them worse fails."""
+    from dhrcli.lessons import Glossary, Index, terms
+    from dhrcli.recurrence import THRESHOLD
+    from dhrcli.themes import load
+
+    pairs = yaml.safe_load(PAIRS.read_text(encoding="utf-8"))["pairs"]
+    assert len(pairs) >= 200
+    glossary = Glossary(load(None).glossary)
+    texts = sorted({p["a"] for p in pairs} | {p["b"] for p in pairs})
+    index = Index({i: terms(t, glossary)[0] for i, t in enumerate(texts)})
+    number = {t: i for i, t in enumerate(texts)}
+    for part, least in (("tune", (0.75, 0.55)), ("holdout", (0.55, 0.55))):
+        chosen = [p for p in pairs if p["part"] == part]
+        said = [(index.cosine(index.vectors[number[p["a"]]], index.vectors[number[p["b"]]])
+                 >= THRESHOLD, p["same"]) for p in chosen]
+        tp = sum(1 for got, same in said if got and same)
+        precision = tp / max(1, sum(1 for got, _ in said if got))
+        recall = tp / max(1, sum(1 for _, same in said if same))
+        print(f"\nlesson pairs, {part} ({len(chosen)}): precision {precision:.2f}, recall {recall:.2f}")
+        assert precision >= least[0] and recall >= least[1]
