@@ -152,3 +152,12 @@ CREATE TABLE IF NOT EXISTS targets (
     target     TEXT NOT NULL,
     PRIMARY KEY (review, number, occurrence, addressee)
 );
+
+-- Two fingerprints of each recommendation's words (its first and second half), so that import
+-- finds one repeated almost word for word from another review without searching the text.
+CREATE TABLE IF NOT EXISTS recommendation_prints (
+    recommendation INTEGER NOT NULL REFERENCES recommendations (id) ON DELETE CASCADE,
+    print          TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS recommendation_prints_print ON recommendation_prints (print);
+CREATE INDEX IF NOT EXISTS recommendation_prints_recommendation ON recommendation_prints (recommendation);

@@ -12,7 +12,9 @@ as alike as the cosine of their bags. The terms that contribute most to it are t
 
 from __future__ import annotations
 
+import hashlib
 import math
+import re
 from collections import Counter, defaultdict
 
 from .cues import fold_words, stem, words
@@ -123,3 +125,12 @@ def why(a: dict[str, float], b: dict[str, float], shown: dict[str, str], most: i
     """The terms that make two bags most alike, as the words of the text, heaviest first."""
     shared = sorted(((a[t] * b[t], t) for t in a.keys() & b.keys()), reverse=True)[:most]
     return [shown.get(term, term) for _, term in shared]
+
+
+def prints(text: str) -> list[str]:
+    """Fingerprints of a text's words - of its first half and of its second - that a copy
+    with a small edit still shares one of (import checks candidates by word overlap)."""
+    found = re.findall(r"[^\W_]+", text.casefold())
+    halves = [found[:len(found) // 2], found[len(found) // 2:]] if len(found) >= 8 else [found]
+    return [hashlib.blake2b(" ".join(half).encode("utf-8"), digest_size=8).hexdigest()
+            for half in halves if half]

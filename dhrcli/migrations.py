@@ -46,6 +46,16 @@ def _reasons_as_json(db: sqlite3.Connection) -> None:
         for row, reason in rows if not reason.startswith("[")])
 
 
+def _prints_for_all(db: sqlite3.Connection) -> None:
+    """Fingerprints for the recommendations already there, so that import finds repeats of
+    them too."""
+    from .lessons import prints
+
+    db.executemany("INSERT INTO recommendation_prints (recommendation, print) VALUES (?, ?)", [
+        (rec, found) for rec, text in db.execute("SELECT id, text FROM recommendations").fetchall()
+        for found in prints(text)])
+
+
 # Each step: (name, what it does to the data). The first is the schema dhr began with.
 STEPS: list[tuple[str, Callable[[sqlite3.Connection], None] | None]] = [
     ("001_first_schema", None),
@@ -53,6 +63,7 @@ STEPS: list[tuple[str, Callable[[sqlite3.Connection], None] | None]] = [
     ("003_base_keys_for_all_reviews", _base_keys_for_all),
     ("004_theme_reasons_as_json", _reasons_as_json),
     ("005_status_events", None),                # the table itself comes from schema.sql
+    ("006_recommendation_prints", _prints_for_all),
 ]
 SCHEMA_VERSION = len(STEPS)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from . import theming
 from .linking import Links
 from .building import build_review
+from .lessons import prints
 from .records import DhrError, InputError, Raw, Review, Said, by_number, recommendations_kept
 from .store import Store
 
@@ -224,6 +225,8 @@ class Writer:
         db.executemany(
             "INSERT INTO recommendation_themes (recommendation, theme, source, reason) "
             "VALUES (?, ?, ?, ?)", themes)
+        db.executemany("INSERT INTO recommendation_prints (recommendation, print) VALUES (?, ?)",
+                       [(row[0], found) for row in recs for found in prints(row[6])])
         self._follow_up(key, review, result)
         return key
 
@@ -247,32 +250,34 @@ class Writer:
     def _repeats(self, key: str, review: Review) -> list[str]:
         """What a review newly written repeats almost word for word from other reviews: one
         line for a review that repeats most of another (usually the same review imported
-        twice under different ids), else a line per repeated recommendation. Candidates come
-        from the full-text index (a recommendation's four longest words), so nothing is
-        compared with every recommendation."""
+        twice under different ids), else a line per repeated recommendation. Candidates share
+        a fingerprint (lessons.prints) with it; nothing is compared with every recommendation."""
         import re
         from collections import Counter
 
         def bag(text: str) -> set[str]:
-            return set(re.findall(r"\w+", text.casefold()))
+            return set(re.findall(r"[^\W_]+", text.casefold()))
 
         found, by_review = [], Counter()
-        for rec in review.recommendations:
-            mine = bag(rec.text)
-            longest = sorted((w for w in mine if len(w) >= 5 and w.isalpha()), key=lambda w: (-len(w), w))[:4]
-            if len(longest) < 3:
-                continue
-            for other, number, text in self.db.execute(
-                    "SELECT v.key, r.number, r.text FROM recommendations_fts f "
-                    "JOIN recommendations r ON r.id = f.rowid JOIN reviews v ON v.id = r.review "
-                    "WHERE recommendations_fts MATCH ? AND v.key != ? ORDER BY r.id LIMIT 20",
-                    (" AND ".join(f'"{w}"' for w in longest), key)):
-                theirs = bag(text)
-                if 2 * len(mine & theirs) / (len(mine) + len(theirs)) >= 0.85:
-                    found.append((rec.number, other, number))
+        mine = self.db.execute("SELECT r.id, r.number, r.text FROM recommendations r "
+                               "JOIN reviews v ON v.id = r.review WHERE v.key = ? "
+                               "ORDER BY r.position", (key,)).fetchall()
+        for rec, number, text in mine:
+            words = None
+            for other, theirs, their_text in self.db.execute(
+                    "SELECT v.key, r.number, r.text FROM recommendation_prints p "
+                    "JOIN recommendation_prints q ON q.print = p.print "
+                    "JOIN recommendations r ON r.id = q.recommendation "
+                    "JOIN reviews v ON v.id = r.review "
+                    "WHERE p.recommendation = ? AND v.key != ? LIMIT 2",  # in index order
+                    (rec, key)):
+                words = words or bag(text)
+                other_words = bag(their_text)
+                if 2 * len(words & other_words) / (len(words) + len(other_words)) >= 0.85:
+                    found.append((number, other, theirs))
                     by_review[other] += 1
                     break
-        total = len(review.recommendations)
+        total = len(mine)
         for other, count in sorted(by_review.items()):
             if total >= 2 and count >= 0.8 * total:
                 return [f"review {key} repeats {count} of its {total} recommendations from review "
