@@ -100,11 +100,11 @@ class Index:
         return {term: w / norm for term, w in raw.items()}
 
     def alike(self, vector: dict[str, float], top: int | None = None,
-              common: float = 0.1) -> dict[int, float]:
+              common: float = 0.1, most: int | None = None) -> dict[int, float]:
         """key -> cosine with `vector`, for the recommendations sharing a term with it; with
         `top`, through its `top` heaviest terms only (the candidates), and never through a term
-        more than `common` of the recommendations have."""
-        limit = max(50, int(common * self.size))
+        more than `common` of the recommendations have (or, with `most`, more than `most`)."""
+        limit = most or max(50, int(common * self.size))
         chosen = sorted(vector.items(), key=lambda item: -item[1])[:top] if top else vector.items()
         scores: dict[int, float] = defaultdict(float)
         for term, weight in chosen:

@@ -153,9 +153,13 @@ class Queries:
 
     # -- queries ------------------------------------------------------------------------------
 
-    def recommendations(self, filters: Filters) -> Iterator[dict]:
-        """Recommendation rows (REC_COLUMNS), in review order and natural number order."""
+    def recommendations(self, filters: Filters, ids: list[int] | None = None) -> Iterator[dict]:
+        """Recommendation rows (REC_COLUMNS), in review order and natural number order; with
+        `ids`, only those recommendations."""
         clauses, params = self.clauses(filters)
+        if ids is not None:
+            clauses.append(f"r.id IN ({', '.join('?' * len(ids))})")
+            params.extend(ids)
         extra, extra_params = "", []
         if filters.agency is not None and filters.with_predecessors:
             own, predecessors = self.names.agency_ids(filters.agency, True)

@@ -12,6 +12,7 @@ from html import escape
 from . import charts
 
 GROUPINGS = {"agency": "agency", "sector": "sector", "theme": "theme", "csp": "CSP"}
+RECURRING_REVIEWS, RECURRING_SHOWN = 3, 5  # lessons of at least 3 reviews; the 5 most repeated
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1b1b;
@@ -45,6 +46,7 @@ class Report:
     headline: dict
     groups: list          # [(name, [recommendation rows])]
     labels: dict          # group name -> display label (themes: their labels)
+    recurring: list       # the most repeated lessons (recurrence.Recurrence.recurring groups)
 
 
 def build(catalogue, by: str, filters, selection: str) -> Report:
@@ -53,7 +55,8 @@ def build(catalogue, by: str, filters, selection: str) -> Report:
         labels = {slug: f"{theme.label} ({slug})" for slug, theme in catalogue.store.taxonomy.themes.items()}
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return Report(by, selection, now, str(catalogue.path), catalogue.counts.headline(filters),
-                  catalogue.counts.grouped(by, filters), labels)
+                  catalogue.counts.grouped(by, filters), labels,
+                  catalogue.recurrence.recurring(filters, RECURRING_REVIEWS)[:RECURRING_SHOWN])
 
 
 def _link(url: str | None) -> str | None:
@@ -118,6 +121,13 @@ def markdown(report: Report) -> str:
         label = label if len(label) <= width else label[: width - 1] + "…"
         lines.append(f"{label:<{width}}  {charts.bar(len(recs), largest, 30)} {len(recs)}")
     lines += ["```", ""]
+    if report.recurring:
+        lines += ["## Recurring lessons", ""]
+        for group in report.recurring:
+            lines.append(f"- **{group['reviews']} reviews, {group['first']} to {group['last']}, "
+                         f"{group['open']} of {group['recommendations']} open:** "
+                         f"{_md(group['text'])} ({_md(group['representative'])})")
+        lines.append("")
     for name, recs in report.groups:
         lines += [f"## {_md(_label(report, name))} ({len(recs)})", ""]
         for rec in recs:
@@ -160,6 +170,16 @@ def html(report: Report) -> str:
         out.append("</tbody></table>")
     else:
         out.append("<p>No recommendations match this selection.</p>")
+    if report.recurring:
+        out.append('<h2 id="recurring">Recurring lessons</h2>')
+        out.append('<table><thead><tr><th scope="col">Reviews</th><th scope="col">Years</th>'
+                   '<th scope="col">Open</th><th scope="col">Lesson</th></tr></thead><tbody>')
+        for group in report.recurring:
+            out.append(f"<tr><td>{group['reviews']}</td><td>{escape(str(group['first']))} to "
+                       f"{escape(str(group['last']))}</td><td>{group['open']} of "
+                       f"{group['recommendations']}</td><td>{escape(group['text'])} "
+                       f"({escape(group['representative'])})</td></tr>")
+        out.append("</tbody></table>")
     for index, (name, recs) in enumerate(report.groups, start=1):
         out.append(f'<section class="group" aria-labelledby="group-{index}">')
         out.append(f'<h2 id="group-{index}">{escape(_label(report, name))} '

@@ -87,3 +87,15 @@ def test_same_lesson_on_the_labelled_pairs():
         recall = tp / max(1, sum(1 for _, same in said if same))
         print(f"\nlesson pairs, {part} ({len(chosen)}): precision {precision:.2f}, recall {recall:.2f}")
         assert precision >= least[0] and recall >= least[1]
+
+
+def test_the_report_lists_the_most_recurrent_lessons(norfolk, tmp_path):
+    _repeats(norfolk)
+    text = run("report", "--by", "sector").stdout
+    assert "## Recurring lessons" in text
+    assert "- **4 reviews, 2022 to 2025, 4 of 4 open:**" in text
+    page = tmp_path / "r.html"
+    assert run("report", "--html", "-o", page).exit_code == 0
+    assert '<h2 id="recurring">Recurring lessons</h2>' in page.read_text(encoding="utf-8")
+    alone = run("report", "--review", "norfolk-2023-04").stdout
+    assert "Recurring lessons" not in alone  # one review repeats nothing
