@@ -57,8 +57,7 @@ class Recurrence:
         and the words that made them alike."""
         rec = self.queries.names.recommendation_row(reference)
         reviews, index, shown = self._index(filters)
-        glossary = Glossary(self.store.taxonomy.glossary)
-        bag, own = terms(rec["text"], glossary)
+        bag, own = terms(rec["text"], Glossary(self.store.taxonomy.glossary))
         vector = index.weigh(bag)
         best = []
         for key, score in sorted(index.alike(vector).items(), key=lambda item: (-item[1], item[0])):

@@ -114,3 +114,17 @@ def test_a_table_with_no_recognisable_headings_is_one_line(norfolk, catalogue_pa
     assert result.exit_code == 1 and "plan.csv: no recognisable headings" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert snapshot(catalogue_path) == before
+
+
+def test_junk_a_broken_workbook_and_a_folder_are_one_line_each(norfolk, catalogue_path, tmp_path):
+    (tmp_path / "junk.bin").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "fake.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    before = snapshot(catalogue_path)
+    for name, said in (("junk.bin", "not UTF-8 text, nor an Excel workbook"),
+                       ("fake.xlsx", "not a readable Excel workbook")):
+        result = run("plan", tmp_path / name, "--review", "norfolk-2023-04")
+        assert result.exit_code == 1 and said in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    folder = run("plan", tmp_path, "--review", "norfolk-2023-04")
+    assert "Traceback" not in folder.stderr and folder.exit_code in (0, 1)
+    assert snapshot(catalogue_path) == before

@@ -190,6 +190,8 @@ def plan(files, review_id, when, by, dry_run, where):
     failed, skipped = 0, []
     for source in importing.find_sources(files, skipped):
         data = importing.load(source, skipped, MAX_SIZE_MB)
+        if data is None:  # a file in a folder that is not a table
+            continue
         try:
             if isinstance(data, InputError):
                 raise data
