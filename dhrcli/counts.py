@@ -24,17 +24,9 @@ class Counts:
         """For counts with a row per agency or sector: the filters about agencies (agency,
         sector, national) as SQL clauses on the agency `a`, so that they choose the rows, and
         the rest as a clause keeping the recommendations `ra.recommendation` counted."""
-        clauses, params = [], []
-        if filters.agency is not None:
-            ids = sum(self.queries.names.agency_ids(filters.agency), [])
-            clauses.append(f"a.id IN ({', '.join('?' * len(ids))})")
-            params.extend(ids)
-        if filters.sector is not None:
-            clauses.append("a.sector = ?")
-            params.append(filters.sector)
-        if filters.national is not None:
-            clauses.append("a.national" if filters.national else "NOT a.national")
-        rest = dataclasses.replace(filters, agency=None, sector=None, national=None)
+        clauses, params = self.queries.agency_clauses(filters)
+        rest = dataclasses.replace(filters, agency=None, sector=None, national=None,
+                                   with_predecessors=False)
         if rest != Filters():
             kept, kept_params = self.queries.kept(rest)
             clauses.append(f"ra.recommendation IN ({kept})")

@@ -37,6 +37,16 @@ def is_open(name: str) -> bool:
     return name in OPEN
 
 
+def still_open(overall_state: str) -> bool:
+    """Whether a recommendation's overall state (as `overall` words it) is open."""
+    return overall_state.startswith("open") or is_open(overall_state)
+
+
+def now() -> str:
+    """The time an event is recorded: UTC, to the second, ISO."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
 def overall(states: list[str]) -> str:
     """A recommendation's state from its addressees': the one state they share, else
     "open (K of N closed)" while any is open, else "closed"."""

@@ -10,11 +10,11 @@ compares them for every earlier version, kept as fixtures).
 
 from __future__ import annotations
 
-import datetime
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from . import followup
 from .records import DhrError, base_key
 from .themes import reason_json
 
@@ -119,7 +119,7 @@ def _schema(db: sqlite3.Connection) -> None:
 
 
 def _record(db: sqlite3.Connection, names: list[str]) -> None:
-    now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    now = followup.now()
     db.executemany("INSERT OR IGNORE INTO migrations (name, applied_at) VALUES (?, ?)",
                    [(name, now) for name in names])
     db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",

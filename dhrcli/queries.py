@@ -131,6 +131,22 @@ class Queries:
                                               for want in filters.status) + ")")
         return clauses, params
 
+    def agency_clauses(self, filters: Filters) -> tuple[list[str], list]:
+        """For rows per agency (or per addressee): the filters about agencies - agency (with
+        its predecessors if the filters say so), sector, national - as SQL clauses on the
+        agency `a`, so that they choose the agencies rather than the recommendations."""
+        clauses, params = [], []
+        if filters.agency is not None:
+            ids = sum(self.names.agency_ids(filters.agency, filters.with_predecessors), [])
+            clauses.append(f"a.id IN ({', '.join('?' * len(ids))})")
+            params.extend(ids)
+        if filters.sector is not None:
+            clauses.append("a.sector = ?")
+            params.append(filters.sector)
+        if filters.national is not None:
+            clauses.append("a.national" if filters.national else "NOT coalesce(a.national, 0)")
+        return clauses, params
+
     @staticmethod
     def _status_clause(want: str, params: list) -> str:
         """SQL true for a recommendation r with an addressee in state `want` (open: any open

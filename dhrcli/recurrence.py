@@ -119,7 +119,7 @@ class Recurrence:
                 "first": years[0] if years else None, "last": years[-1] if years else None,
                 "agencies": sorted({a for r in recs for a in r["agencies"]}),
                 "sectors": sorted({s for r in recs for s in r["sectors"]}),
-                "open": sum(1 for s in statuses if s.startswith("open") or followup.is_open(s)),
+                "open": sum(1 for s in statuses if followup.still_open(s)),
                 "alike": why(index.vectors[central], index.vectors[keys[0] if keys[0] != central
                                                                     else keys[-1]],
                              shown[central]),

@@ -10,6 +10,7 @@ import re
 from html import escape
 
 from . import charts
+from .followup import still_open
 
 GROUPINGS = {"agency": "agency", "sector": "sector", "theme": "theme", "csp": "CSP"}
 RECURRING_REVIEWS, RECURRING_SHOWN = 3, 5  # lessons of at least 3 reviews; the 5 most repeated
@@ -91,7 +92,7 @@ def _title(report: Report) -> str:
 def _headline_items(report: Report) -> list[tuple[str, str]]:
     h = report.headline
     recs = {rec["_id"]: rec["status"] for _, group in report.groups for rec in group}
-    outstanding = sum(1 for status in recs.values() if _open(status))
+    outstanding = sum(1 for status in recs.values() if still_open(status))
     return [("Reviews", str(h["reviews"])), ("Recommendations", str(h["recommendations"])),
             ("Agencies addressed", str(h["agencies"])), ("Published", _published(h)),
             ("National", f"{h['national']} of {h['recommendations']} recommendations "
@@ -99,11 +100,6 @@ def _headline_items(report: Report) -> list[tuple[str, str]]:
             ("Outstanding", f"{outstanding} of {len(recs)} recommendations open (an addressee "
                             f"has not closed its part)")]
 
-
-def _open(status: str) -> bool:
-    from .followup import is_open
-
-    return status.startswith("open") or is_open(status)
 
 
 def markdown(report: Report) -> str:

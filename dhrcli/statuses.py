@@ -4,7 +4,6 @@ and dates are followup.py's."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
 from . import followup
@@ -34,18 +33,12 @@ def chosen(store, rec: dict, names: list[str]) -> list[str]:
 def record(store, rec: dict, written: list[str], status: str, when: str, note: str | None = None,
            evidence: str | None = None, by: str | None = None, source: str | None = None) -> list[int]:
     """One event for each addressee in `written`, in one transaction; returns their ids."""
-    status, when = followup.state(status), followup.date(when)
-    now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    ids = []
+    status, when, now = followup.state(status), followup.date(when), followup.now()
     with store.transaction():
-        for name in written:
-            ids.append(store.db.execute(
-                "INSERT INTO status_events (review, number, occurrence, addressee, status, date, "
-                "note, evidence, recorded_by, source, recorded_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (rec["review_id"], rec["number"], rec["occurrence"], name, status, when, note,
-                 evidence, by, source, now)).lastrowid)
-    return ids
+        return [_insert(store.db, rec["review_id"], rec["number"], rec["occurrence"],
+                        {"to": name, "status": status, "date": when, "note": note,
+                         "evidence": evidence, "by": by, "source": source}, now)
+                for name in written]
 
 
 def withdraw(store, event: int) -> dict:
@@ -55,9 +48,9 @@ def withdraw(store, event: int) -> dict:
         raise DhrError(f"no status event {event} in the catalogue", hint="history")
     if row["withdrawn_at"] is not None:
         raise DhrError(f"status event {event} was withdrawn already, at {row['withdrawn_at']}")
-    now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     with store.transaction():
-        store.db.execute("UPDATE status_events SET withdrawn_at = ? WHERE id = ?", (now, event))
+        store.db.execute("UPDATE status_events SET withdrawn_at = ? WHERE id = ?",
+                         (followup.now(), event))
     return dict(row)
 
 
@@ -72,14 +65,19 @@ def add_event(db, key: str, number: str, occurrence: int, event: dict, now: str)
          event.get("note") or "", event.get("evidence") or "")).fetchone()
     if same:
         return False
-    db.execute(
+    _insert(db, key, number, occurrence, event, now)
+    return True
+
+
+def _insert(db, key: str, number: str, occurrence: int, event: dict, now: str) -> int:
+    """Write one event (records.EVENT_FIELDS, `to` the addressee as written); its id."""
+    return db.execute(
         "INSERT INTO status_events (review, number, occurrence, addressee, status, date, note, "
         "evidence, recorded_by, source, recorded_at, withdrawn_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (key, number, occurrence, event["to"], event["status"], event["date"], event.get("note"),
          event.get("evidence"), event.get("by"), event.get("source"), event.get("recorded", now),
-         event.get("withdrawn")))
-    return True
+         event.get("withdrawn"))).lastrowid
 
 
 def set_target(db, key: str, number: str, occurrence: int, addressee: str, target: str) -> None:
@@ -129,7 +127,7 @@ def apply_plan(store, review: str, rows: list, default_date: str, by: str | None
         work.append((plan, rec, written))
     if problems:
         raise InputError(problems)
-    now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    now = followup.now()
     with store.transaction():
         for plan, rec, written in work:
             if plan.target:  # the lead agency's part, or the whole recommendation

@@ -49,13 +49,15 @@ class Tracking:
             "AND e.occurrence = r.occurrence", "e.addressee, e.date, e.id")
         return (dict(row) for row in rows)
 
-    def _kept(self, filters: Filters, columns: str, joins: str, then: str):
+    def _kept(self, filters: Filters, columns: str, joins: str, then: str,
+              also: tuple[list[str], list] = ([], [])):
         """Rows of `columns` for the recommendations r (of reviews v) the filters keep, with
-        `joins`, in review order and then by `then`."""
+        `joins` and the clauses and parameters `also`, in review order and then by `then`."""
         kept, params = self.queries.kept(filters)
+        where = "".join(f" AND {clause}" for clause in also[0])
         return self.db.execute(
             f"SELECT {columns} FROM recommendations r JOIN reviews v ON v.id = r.review {joins} "
-            f"WHERE r.id IN ({kept}) ORDER BY {_REC_ORDER}, {then}", params)
+            f"WHERE r.id IN ({kept}){where} ORDER BY {_REC_ORDER}, {then}", params + also[1])
 
     def pairs(self, filters: Filters) -> list[dict]:
         """Each (recommendation, addressee) pair the filters keep, in review order: its
@@ -63,9 +65,10 @@ class Tracking:
         about agencies keep only the pairs of the agencies they name."""
         rows = self._kept(
             filters, "v.key, r.number, r.occurrence, v.published, v.csp, "
-            "coalesce(ra.written, ''), a.key, a.name, a.sector, a.id, a.national",
+            "coalesce(ra.written, ''), a.key, a.name, a.sector",
             "LEFT JOIN recommendation_agencies ra ON ra.recommendation = r.id "
-            "LEFT JOIN agencies a ON a.id = ra.agency", "ra.position").fetchall()
+            "LEFT JOIN agencies a ON a.id = ra.agency", "ra.position",
+            self.queries.agency_clauses(filters)).fetchall()
         current: dict[tuple, str] = {}
         for key, number, occurrence, addressee, status in self.db.execute(
                 "SELECT review, number, occurrence, addressee, status FROM status_events "
@@ -74,15 +77,7 @@ class Tracking:
         targets = {tuple(row[:4]): row[4] for row in self.db.execute(
             "SELECT review, number, occurrence, addressee, target FROM targets")}
         found = []
-        wanted = None
-        if filters.agency is not None:  # only that body's part (and its predecessors')
-            wanted = set(sum(self.names.agency_ids(filters.agency, filters.with_predecessors), []))
-        for key, number, occurrence, published, csp, written, agency, name, sector, agency_id, \
-                national in rows:
-            if (wanted is not None and agency_id not in wanted) \
-                    or (filters.sector is not None and sector != filters.sector) \
-                    or (filters.national is not None and bool(national) != filters.national):
-                continue  # another addressee's part of a recommendation the filters keep
+        for key, number, occurrence, published, csp, written, agency, name, sector in rows:
             pair = (key, number, occurrence, written)
             found.append({
                 "review_id": key, "number": number, "published": published, "csp": csp,

@@ -234,11 +234,10 @@ class Writer:
         """The targets and status events the review file gives, keyed like those a person
         records: a target replaces the one held, and an event is added unless the same one
         (addressee, status, date, note, evidence) is there already."""
-        import datetime
-
+        from .followup import now as current
         from .statuses import add_event, set_target
 
-        now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        now = current()
         for (number, occurrence), rec in by_number(
                 (rec.number, rec) for rec in review.recommendations).items():
             if rec.target is not None:
