@@ -8,7 +8,7 @@ import datetime
 import re
 
 from . import followup
-from .records import (ADDRESSEE_KEYS, EVENT_FIELDS, MAX_ID, MAX_TEXT, RECOMMENDATION_FIELDS,
+from .records import (ADDRESSEE_KEYS, ALL_ADDRESSEES, EVENT_FIELDS, MAX_ID, MAX_TEXT, RECOMMENDATION_FIELDS,
                       REVIEW_FIELDS, REVIEW_TYPES, DhrError, Raw, Recommendation, Review)
 
 MONTHS = {
@@ -231,7 +231,7 @@ def _build_recommendation(item, index, raw, place, label, problems, warnings):
     target = None
     if item.get("target") is not None:
         try:
-            target = followup.date(item["target"])
+            target = _targets(item["target"], to)
         except DhrError as error:
             problem(("target",), f"'target': {error}")
             return None
@@ -240,6 +240,20 @@ def _build_recommendation(item, index, raw, place, label, problems, warnings):
         return None
     return Recommendation(number=number, text=text, to=to, themes=themes, target=target,
                           status=events)
+
+
+def _targets(value, to: list[str]) -> dict:
+    """A recommendation's `target:`: a date for the whole of it, or a mapping of its
+    addressees (as written, or ALL_ADDRESSEES) to dates. DhrError for anything else."""
+    if not isinstance(value, dict):
+        return {"": followup.date(value)}
+    found = {}
+    for name, when in value.items():
+        name = "" if name == ALL_ADDRESSEES else name
+        if not isinstance(name, str) or (name and name not in to):
+            raise DhrError(f"{name!r} is not an addressee of this recommendation")
+        found[name] = followup.date(when)
+    return found
 
 
 def _events(value, to: list[str], problem) -> tuple | None:

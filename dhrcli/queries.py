@@ -283,6 +283,7 @@ class Queries:
         for review in reviews:
             decided = {(row[0], row[1]) for row in self.db.execute(
                 "SELECT number, occurrence FROM theme_decisions WHERE review = ?", (review["key"],))}
+            follow_up = self._follow_up(review["key"])
             recs = []
             for row in self.db.execute(
                     "SELECT r.number, r.text, r.occurrence, r.themes_given, "
@@ -296,7 +297,7 @@ class Queries:
                 rec = {"number": number, "text": text, "to": json.loads(to)}
                 if given is not None or (number, occurrence) in decided:
                     rec["themes"] = json.loads(themes)
-                rec.update(self._follow_up(review["key"], number, occurrence))
+                rec.update(follow_up.get((number, occurrence), {}))
                 recs.append(rec)
             yield {"id": review["key"], "csp": review["csp"], "title": review["title"],
                    "review_type": review["review_type"], "basis": review["basis"],
@@ -304,26 +305,29 @@ class Queries:
                    "published": review["published"], "year_of_death": review["year_of_death"],
                    "recommendations": recs}
 
-    def _follow_up(self, review: str, number: str, occurrence: int) -> dict:
-        """A recommendation's target and status events in review-file form (empty if none):
-        every event, withdrawn ones too, so that an export loses nothing."""
-        found: dict = {}
-        target = self.db.execute("SELECT target FROM targets WHERE review = ? AND number = ? AND "
-                                 "occurrence = ? AND addressee = ''",
-                                 (review, number, occurrence)).fetchone()
-        if target:
-            found["target"] = target[0]
-        events = []
+    def _follow_up(self, review: str) -> dict[tuple, dict]:
+        """(number, occurrence) -> the recommendation's targets and status events in
+        review-file form, for one review: every event, withdrawn ones too, so that an export
+        loses nothing."""
+        from .records import target_form
+
+        found: dict[tuple, dict] = {}
+        targets: dict[tuple, dict] = {}
+        for number, occurrence, addressee, target in self.db.execute(
+                "SELECT number, occurrence, addressee, target FROM targets WHERE review = ? "
+                "ORDER BY number, occurrence, addressee", (review,)):
+            targets.setdefault((number, occurrence), {})[addressee] = target
+        for rec, held in targets.items():
+            found.setdefault(rec, {})["target"] = target_form(held)
         for row in self.db.execute(
-                "SELECT addressee, status, date, note, evidence, recorded_by, source, recorded_at, "
-                "withdrawn_at FROM status_events WHERE review = ? AND number = ? AND occurrence = ? "
-                "ORDER BY date, id", (review, number, occurrence)):
-            event = {"to": row[0], "status": row[1], "date": row[2], "note": row[3],
-                     "evidence": row[4], "by": row[5], "source": row[6], "recorded": row[7],
-                     "withdrawn": row[8]}
-            events.append({k: v for k, v in event.items() if v not in (None, "") or k == "status"})
-        if events:
-            found["status"] = events
+                "SELECT number, occurrence, addressee, status, date, note, evidence, recorded_by, "
+                "source, recorded_at, withdrawn_at FROM status_events WHERE review = ? "
+                "ORDER BY date, id", (review,)):
+            event = {"to": row[2], "status": row[3], "date": row[4], "note": row[5],
+                     "evidence": row[6], "by": row[7], "source": row[8], "recorded": row[9],
+                     "withdrawn": row[10]}
+            found.setdefault((row[0], row[1]), {}).setdefault("status", []).append(
+                {k: v for k, v in event.items() if v not in (None, "") or k == "status"})
         return found
 
     def reviews(self, filters: Filters | None = None) -> list[dict]:

@@ -88,7 +88,7 @@ class Recommendation:
     text: str
     to: list[str]
     themes: list[str] | None = None  # given by a person in the review file; None: by the rules
-    target: str | None = None  # when it is due (ISO date)
+    target: dict | None = None  # when it is due (ISO date): addressee as written -> date, '' for all
     status: tuple = ()  # status events, each a dict of EVENT_FIELDS (followup.py's states)
 
     @property
@@ -130,7 +130,7 @@ class Review:
             "recommendations": [
                 {"number": r.number, "text": r.text, "to": r.to,
                  **({"themes": r.themes} if r.themes is not None else {}),
-                 **({"target": r.target} if r.target is not None else {}),
+                 **({"target": target_form(r.target)} if r.target else {}),
                  **({"status": [dict(e) for e in r.status]} if r.status else {})}
                 for r in self.recommendations
             ],
@@ -141,6 +141,17 @@ class Review:
         came from hash alike."""
         encoded = json.dumps({**self.as_dict(), "id": None}, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+ALL_ADDRESSEES = "*"  # in a review file's target mapping: the whole recommendation
+
+
+def target_form(targets: dict) -> str | dict:
+    """Targets (addressee -> date, '' for the whole recommendation) as a review file writes
+    them: a date, or a mapping of addressees (and ALL_ADDRESSEES) to dates."""
+    if set(targets) == {""}:
+        return targets[""]
+    return {name or ALL_ADDRESSEES: date for name, date in sorted(targets.items())}
 
 
 def recommendations_kept(old: list[str], new: list[str]) -> int:

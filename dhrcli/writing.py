@@ -240,8 +240,8 @@ class Writer:
         now = current()
         for (number, occurrence), rec in by_number(
                 (rec.number, rec) for rec in review.recommendations).items():
-            if rec.target is not None:
-                set_target(self.db, key, number, occurrence, "", rec.target)
+            for name, target in (rec.target or {}).items():
+                set_target(self.db, key, number, occurrence, name, target)
             for event in rec.status:
                 result.events += add_event(self.db, key, number, occurrence,
                                            {"source": "review file", **event}, now)

@@ -216,3 +216,17 @@ def test_an_overdue_item_of_an_abolished_body_shows_under_its_successor(tmp_path
         ("1", "NHS Manchester CCG", "NHS Greater Manchester ICB")]
     before = json.loads(run("overdue", "--as-of", "2022-02-01", "--json").stdout)
     assert before[0]["successor"] is None  # the ICB took over on 2022-07-01
+
+
+def test_a_target_for_an_addressee_the_recommendation_lacks_is_one_line(tmp_path, catalogue_path):
+    text = ("csp: A\nrecommendations:\n  - number: '1'\n    text: a\n    to: [X, Y]\n"
+            "    target: {X: 2024-01-01, Z: 2024-02-01}\n")
+    result = run("import", write(tmp_path / "a.yaml", text))
+    assert result.exit_code == 1 and "'target': 'Z' is not an addressee" in result.stderr
+    problems = [line for line in result.stderr.splitlines() if not line.startswith("dhr:")]
+    assert len(problems) == 1 and "a.yaml:6:" in problems[0]
+    held = snapshot(catalogue_path)
+    assert held is None or not (held["recommendations"] or held["targets"])
+    ok = text.replace("Z: 2024-02-01", "'*': 2024-02-01")
+    assert run("import", write(tmp_path / "b.yaml", ok)).exit_code == 0
+    assert "'*': '2024-02-01'" in run("export", "--yaml").stdout

@@ -128,3 +128,13 @@ def test_junk_a_broken_workbook_and_a_folder_are_one_line_each(norfolk, catalogu
     folder = run("plan", tmp_path, "--review", "norfolk-2023-04")
     assert "Traceback" not in folder.stderr and folder.exit_code in (0, 1)
     assert snapshot(catalogue_path) == before
+
+
+def test_a_lead_agencys_target_survives_an_export_imported_again(norfolk, tmp_path):
+    assert run("plan", _csv(tmp_path / "plan.csv"), "--review", "norfolk-2023-04").exit_code == 0
+    exported = run("export", "--yaml").stdout
+    assert "    Leeway Domestic Abuse and Violence Services: '2024-06-30'" in exported
+    other = tmp_path / "other.db"
+    assert run("import", "--db", other, write(tmp_path / "all.yaml", exported)).exit_code == 0
+    for args in (["export", "--yaml"], ["overdue", "--as-of", "2025-01-01", "--json"]):
+        assert run(*args).stdout == run(*args, "--db", other).stdout, args
