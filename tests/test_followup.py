@@ -158,6 +158,8 @@ def test_a_summary_by_sector_and_status_gives_back_the_counts_it_was_built_from(
     assert run("import", write(tmp_path / "n.json", json.dumps(review))).exit_code == 0
     rows = json.loads(run("stats", "--by", "status", "--per", "sector", "--json").stdout)
     assert {r["sector"]: {s: r[s] for s in states if r.get(s)} for r in rows} == built
+    table = run("stats", "--by", "status", "--per", "sector").stdout
+    assert "_pct" not in table and "%)" in table  # in a terminal, count and share in one cell
     for row in rows:
         assert round(sum(row[f"{s}_pct"] for s in states if f"{s}_pct" in row), 1) == 100.0
         assert row["total"] == sum(built[row["sector"]].values())

@@ -171,6 +171,11 @@ def stats(by, per, filters, chart, fmt, style, headers, where):
         if chart:
             raise click.UsageError("--chart draws the other breakdowns; --by status is a table")
         columns, rows = catalogue.tracking.by_status(per, filters)
+        if fmt is None:  # a table: each status's count and share in one cell, to fit
+            shown = [c for c in columns if not c.endswith("_pct")]
+            rows = [{**row, **{c: f"{row[c]} ({row[c + '_pct']}%)" for c in shown[2:]}}
+                    for row in rows]
+            columns = shown
         write(rows, columns, fmt, style, headers)
         return
     names = {"year": "publication year", "death": "year of death", "csp": "CSP",
