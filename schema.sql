@@ -161,3 +161,11 @@ CREATE TABLE IF NOT EXISTS recommendation_prints (
 );
 CREATE INDEX IF NOT EXISTS recommendation_prints_print ON recommendation_prints (print);
 CREATE INDEX IF NOT EXISTS recommendation_prints_recommendation ON recommendation_prints (recommendation);
+
+-- How many recommendations hold each term of lessons.py's method (its document frequency),
+-- kept at import, so that `dhr similar` weighs a recommendation's terms without reading the
+-- catalogue.
+CREATE TABLE IF NOT EXISTS lesson_terms (
+    term TEXT PRIMARY KEY,
+    df   INTEGER NOT NULL
+) WITHOUT ROWID;

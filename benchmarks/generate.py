@@ -6,7 +6,15 @@ Each review has a CSP, a title, a publication month, a year of death and 6 to 30
 recommendations (about 18 on average) written from templates in the words reviews use, with
 numbers in the styles reviews use (1, 2.1, R3, 9.1 a, repeated lists) and one to three
 addressees, named the ways reviews name them (GMP, Greater Manchester Police, curly
-apostrophes, generic "All agencies"). The same seed gives the same files."""
+apostrophes, generic "All agencies"). The same seed gives the same files.
+
+Like real catalogues, some lessons recur: about a third of the recommendations restate one of
+LESSON_COUNT lessons (a family of paraphrases, such as "train X to recognise Y" / "include Y in
+the training of X", with its own X and Y), in other words each time; lessons are chosen with
+Zipf-like weights (the k-th most common about 1/k as often as the first), so a few lessons
+recur in hundreds of reviews and most in a handful. The rest are written from the templates
+with a detail of their own (a named service, a place, a time) so that they are not near copies
+of each other. `python benchmarks/generate.py --lessons` prints the group sizes this makes."""
 
 from __future__ import annotations
 
@@ -67,6 +75,85 @@ SITUATIONS = ["patients present with injuries", "a tenancy is ended", "a child i
               "a victim discloses alcohol use"]
 
 
+# Families of paraphrases: one lesson, said several ways ({who}, {topic}, {tool} and {board} are
+# fixed per lesson, so that "train GPs on stalking" and "train GPs on economic abuse" are two).
+FAMILIES = [
+    ["ensures that {who} are trained to recognise {topic}",
+     "delivers training so that {who} can identify {topic} and respond to it",
+     "includes {topic} in the mandatory training given to {who}",
+     "provides learning for {who} on spotting the signs of {topic}"],
+    ["commissions an evaluation of {tool} and shares the findings with the {board}",
+     "evaluates how effective {tool} is in protecting victims, reporting to the {board}",
+     "assesses the use and impact of {tool} and tells the {board} what it found"],
+    ["raises public awareness of {tool}, in particular among {public}",
+     "runs a campaign so that {public} know about {tool}",
+     "promotes {tool} to {public} so that more people use it"],
+    ["makes routine enquiry about {topic} part of every contact {who} have with patients",
+     "ensures {who} ask every patient directly about {topic} as a matter of routine",
+     "embeds routine questions about {topic} in the practice of {who}"],
+    ["audits the records kept by {who} on {topic} and reports the results to the {board}",
+     "carries out an audit of how {who} record {topic}, with findings to the {board}",
+     "checks through a case file audit that {who} document {topic} properly"],
+    ["writes a protocol for {who} on sharing information about {topic} with the MARAC",
+     "agrees with partners how {who} share what they know about {topic} with the MARAC",
+     "sets out in a protocol when {who} must pass information on {topic} to the MARAC"],
+    ["reviews supervision for {who} whose caseloads include {topic}",
+     "ensures {who} working with {topic} receive regular reflective supervision",
+     "strengthens the supervision of {who} handling cases of {topic}"],
+    ["adds a flag to its records so that {who} are alerted to {topic}",
+     "changes its case management system to alert {who} when {topic} is known",
+     "introduces an alert on the system that tells {who} about {topic}"],
+    ["commissions specialist support for victims of {topic}",
+     "funds a specialist service for people experiencing {topic}",
+     "ensures that victims of {topic} can reach specialist support locally"],
+    ["follows up {who} contacts that are missed when {topic} is present",
+     "makes sure missed appointments are chased by {who} where there is {topic}",
+     "puts in place a process for {who} to act on non-attendance in cases of {topic}"],
+]
+WORDS_OF = {  # the slots of a family, chosen once per lesson
+    "who": ["GPs", "call handlers", "housing officers", "A&E staff", "probation officers",
+            "social workers", "health visitors", "mental health practitioners", "midwives",
+            "school nurses", "pharmacists", "paramedics", "substance misuse workers"],
+    "topic": ["economic abuse", "stalking", "honour-based abuse", "coercive control",
+              "non-fatal strangulation", "suicide risk", "adolescent to parent violence",
+              "abuse of older people", "tech-enabled abuse", "substance misuse",
+              "sexual violence", "forced marriage"],
+    "tool": ["the DVDS", "the Right to Ask", "Domestic Violence Protection Orders",
+             "the DASH risk checklist", "the MARAC", "Operation Encompass", "the Ask for ANI scheme",
+             "the Respect helpline", "Clare’s Law"],
+    "board": ["Community Safety Partnership", "Safeguarding Adults Board",
+              "Domestic Abuse Partnership Board", "Health and Wellbeing Board"],
+    "public": ["employers", "friends and family", "young people", "hairdressers and beauticians",
+               "faith communities", "sports clubs", "older people", "students"],
+}
+LESSON_COUNT = 600  # distinct lessons that recur
+LESSON_SHARE = 0.33  # of recommendations that restate one
+QUALIFIERS = ["", "", " within six months", " and reports progress to the partnership",
+              " across the partnership", " as a priority", " with partner agencies",
+              " and monitors its effect"]
+SERVICES = ["health centre", "hostel", "outreach team", "recovery service", "children’s centre",
+            "refuge", "walk-in centre", "custody suite", "contact centre", "food bank",
+            "tenancy team", "Early Help hub", "youth service", "memory clinic", "job centre",
+            "maternity unit", "crisis team", "day centre", "housing panel", "liaison service"]
+DETAILS = ["at the {place} {service}", "in the {place} {service}",
+           "starting with the {place} {service}", "through the {place} {service}",
+           "as the {place} {service} does"]
+
+
+def lessons(rng: random.Random) -> list[list[str]]:
+    """LESSON_COUNT lessons, each the paraphrases of one family with its slots filled."""
+    found = []
+    for _ in range(LESSON_COUNT):
+        family = rng.choice(FAMILIES)
+        fill = {slot: rng.choice(options) for slot, options in WORDS_OF.items()}
+        found.append([variant.format(**fill) for variant in family])
+    return found
+
+
+def restated(rng: random.Random, lesson: list[str]) -> str:
+    return rng.choice(lesson) + rng.choice(QUALIFIERS)
+
+
 def sentence(rng: random.Random) -> str:
     action = rng.choice(ACTIONS).format(
         thing=rng.choice(THINGS), who=rng.choice(WHO), do=rng.choice(DO), do2=rng.choice(DO2),
@@ -75,7 +162,8 @@ def sentence(rng: random.Random) -> str:
     return action
 
 
-def recommendation(rng: random.Random, place: str) -> tuple[str, list[str]]:
+def recommendation(rng: random.Random, place: str, lesson: list[str] | None = None
+                   ) -> tuple[str, list[str]]:
     who = []
     for _ in range(rng.choices([1, 2, 3], [80, 15, 5])[0]):
         kind = rng.random()
@@ -89,7 +177,10 @@ def recommendation(rng: random.Random, place: str) -> tuple[str, list[str]]:
         else:
             who.append(rng.choice(GENERIC))
     subject = who[0] if who[0] not in GENERIC else "each agency"
-    text = f"{rng.choice(OPENINGS)} {subject} {sentence(rng)}."
+    if lesson is not None:
+        return f"{rng.choice(OPENINGS)} {subject} {restated(rng, lesson)}.", list(dict.fromkeys(who))
+    detail = rng.choice(DETAILS).format(place=rng.choice(PLACES), service=rng.choice(SERVICES))
+    text = f"{rng.choice(OPENINGS)} {subject} {sentence(rng)}, {detail}."
     if rng.random() < 0.3:
         text += f" This should include how {rng.choice(WHO)} {rng.choice(DO)}."
     return text, list(dict.fromkeys(who))
@@ -99,7 +190,7 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def review_yaml(rng: random.Random, index: int) -> str:
+def review_yaml(rng: random.Random, index: int, known: list[list[str]], weights: list[float]) -> str:
     place = rng.choice(PLACES)
     csp = rng.choice(CSP_FORMS).format(p=place)
     year = rng.randint(2012, 2025)
@@ -119,7 +210,8 @@ def review_yaml(rng: random.Random, index: int) -> str:
             number = f"R{n}"
         else:
             number = str(1 + n % 4)  # agency lists that restart at 1
-        text, to = recommendation(rng, place)
+        lesson = (rng.choices(known, weights)[0] if rng.random() < LESSON_SHARE else None)
+        text, to = recommendation(rng, place, lesson)
         lines.append(f"  - number: {quote(number)}")
         lines.append(f"    text: {quote(text)}")
         lines.append("    to: [" + ", ".join(quote(t) for t in to) + "]")
@@ -129,10 +221,13 @@ def review_yaml(rng: random.Random, index: int) -> str:
 def generate(out: Path, reviews: int, seed: int = 1, per_file: int = 100) -> int:
     """Write the catalogue; returns the number of recommendations."""
     rng = random.Random(seed)
+    known = lessons(random.Random(seed + 1))
+    weights = [1 / rank for rank in range(1, len(known) + 1)]
     out.mkdir(parents=True, exist_ok=True)
     recs = 0
     for start in range(0, reviews, per_file):
-        chunk = [review_yaml(rng, i) for i in range(start, min(start + per_file, reviews))]
+        chunk = [review_yaml(rng, i, known, weights)
+                 for i in range(start, min(start + per_file, reviews))]
         recs += sum(text.count("\n  - number:") for text in chunk)
         (out / f"reviews-{start // per_file:05d}.yaml").write_text("".join(chunk), encoding="utf-8")
     return recs

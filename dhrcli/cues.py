@@ -40,10 +40,15 @@ def stem(word: str) -> str:
     return word
 
 
-def words(text: str) -> list[tuple[str, str, int, int]]:
+@functools.lru_cache(maxsize=8)  # classification and lessons.terms read the same text in turn
+def words(text: str) -> tuple[tuple[str, str, int, int], ...]:
     """(folded word, stem, start, end) for each word of a text; start/end index the text.
     Apostrophes inside a word are dropped ("Clare’s" is "clares"), "&" is the word "and", and
     other marks split words."""
+    return tuple(_words(text))
+
+
+def _words(text: str) -> list[tuple[str, str, int, int]]:
     if "&" not in text and _APOSTROPHES.search(text) is None:  # the common case, done in bulk
         lower = text.casefold()
         if len(lower) == len(text):  # so that positions in it are positions in the text

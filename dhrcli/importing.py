@@ -195,7 +195,7 @@ def import_sources(catalogue: Catalogue, sources: list[Source], summary: Summary
             if isinstance(data, InputError):
                 raise data
             if prepared is not None:
-                raws, catalogue.writer.rules_done = prepared
+                raws, catalogue.writer.rules_done, catalogue.writer.terms_done = prepared
                 if isinstance(raws, InputError):
                     raise raws
             else:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 
 from .cues import fold_words, stem, words
 
@@ -40,85 +42,147 @@ class Glossary:
 
     def __init__(self, groups: list[list[str]]):
         self.runs: dict[tuple[str, ...], str] = {}
+        self.groups: dict[str, list[str]] = {}  # a group's term -> the terms of the group
         for group in groups:
             name = "=" + "_".join(fold_words(group[0]))
+            self.groups[name] = list(group)
             for term in group:
                 run = tuple(stem(w)[:ROOT] for w in fold_words(term))
                 if run:
                     self.runs[run] = name
         self.longest = max((len(run) for run in self.runs), default=0)
+        self.firsts = frozenset(run[0] for run in self.runs)  # where a run may begin
 
 
-def terms(text: str, glossary: Glossary) -> tuple[Counter, dict[str, str]]:
-    """(term -> count, term -> a word of the text it stands for) for one recommendation."""
-    tokens = [(stemmed[:ROOT], text[start:end]) for _, stemmed, start, end in words(text)]
-    folded: list[tuple[str, str]] = []
-    i = 0
-    while i < len(tokens):
-        for size in range(min(glossary.longest, len(tokens) - i), 0, -1):
-            run = tuple(t[0] for t in tokens[i:i + size])
-            if run in glossary.runs:
-                folded.append((glossary.runs[run], " ".join(t[1] for t in tokens[i:i + size])))
-                i += size
-                break
-        else:
-            folded.append(tokens[i])
-            i += 1
-    kept = [(term, said) for term, said in folded if term not in STOP and not term.isdigit()
-            and len(term) > 1]
-    counts: Counter = Counter(term for term, _ in kept)
-    shown = {term: said for term, said in kept}
-    for (first, said_first), (second, said_second) in zip(kept, kept[1:]):
-        phrase = f"{first} {second}"
-        counts[phrase] += 1
-        shown.setdefault(phrase, f"{said_first} {said_second}")
+def terms(text: str, glossary: Glossary, said: bool = True) -> tuple[Counter, dict[str, str]]:
+    """(term -> count, term -> a word of the text it stands for) for one recommendation; with
+    `said` false, the second is empty (it is wanted only for what is shown)."""
+    found = words(text)
+    tokens = [stemmed[:ROOT] for _, stemmed, _, _ in found]
+    spans = [(start, end) for _, _, start, end in found]
+    kept: list[str] = []
+    where: list[tuple[int, int]] = []
+    i, count, runs, firsts = 0, len(tokens), glossary.runs, glossary.firsts
+    while i < count:
+        token = tokens[i]
+        size = 1
+        if token in firsts:
+            for size in range(min(glossary.longest, count - i), 0, -1):
+                run = tuple(tokens[i:i + size])
+                if run in runs:
+                    token = runs[run]
+                    break
+            else:
+                size = 1
+        if token not in STOP and len(token) > 1 and not token.isdigit():
+            kept.append(token)
+            where.append((spans[i][0], spans[i + size - 1][1]))
+        i += size
+    counts: Counter = Counter(kept)
+    counts.update(f"{first} {second}" for first, second in zip(kept, kept[1:]))
+    shown: dict[str, str] = {}
+    if said:
+        for position, term in enumerate(kept):
+            shown[term] = text[where[position][0]:where[position][1]]
+            if position:
+                shown.setdefault(f"{kept[position - 1]} {term}",
+                                 f"{shown[kept[position - 1]]} {shown[term]}")
     return counts, shown
 
 
-class Index:
-    """Weighted term bags of many recommendations, and an inverted index over them."""
+def document_counts(texts: Iterable[str], glossary: Glossary) -> Counter:
+    """term -> how many of the texts hold it."""
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update(terms(text, glossary, said=False)[0].keys())
+    return counts
 
-    def __init__(self, bags: dict[int, Counter]):
-        self.size = len(bags)
+
+class Weights:
+    """How much each term weighs: tf-idf, from how many recommendations of `size` hold it."""
+
+    def __init__(self, df: Mapping[str, int], size: int):
+        self.df, self.size = df, size
+        self.unseen = math.log(1 + size) + 1  # a term no recommendation holds
+
+    @classmethod
+    def of(cls, bags: Iterable[Counter]) -> "Weights":
         df: Counter = Counter()
-        for bag in bags.values():
+        size = 0
+        for bag in bags:
             df.update(bag.keys())
-        self.idf = {term: math.log((1 + self.size) / (1 + count)) + 1 for term, count in df.items()}
-        self.vectors: dict[int, dict[str, float]] = {}
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for key, bag in bags.items():
-            vector = self.weigh(bag)
-            self.vectors[key] = vector
-            for term, weight in vector.items():
-                self.postings[term].append((key, weight))
+            size += 1
+        return cls(df, size)
 
-    def weigh(self, bag: Counter) -> dict[str, float]:
-        """A bag as a unit vector of tf-idf weights (phrase terms weigh more)."""
-        raw = {term: (1 + math.log(count)) * self.idf.get(term, math.log(1 + self.size) + 1)
-               * (PHRASE_WEIGHT if " " in term else 1.0) for term, count in bag.items()}
+    def vector(self, bag: Counter) -> dict[str, float]:
+        """A bag as a unit vector of tf-idf weights (phrase terms weigh PHRASE_WEIGHT)."""
+        raw = {}
+        for term, count in bag.items():
+            found = self.df.get(term)
+            idf = math.log((1 + self.size) / (1 + found)) + 1 if found else self.unseen
+            raw[term] = (1 + math.log(count)) * idf * (PHRASE_WEIGHT if " " in term else 1.0)
         norm = math.sqrt(sum(w * w for w in raw.values())) or 1.0
         return {term: w / norm for term, w in raw.items()}
 
-    def alike(self, vector: dict[str, float], top: int | None = None,
-              common: float = 0.1, most: int | None = None) -> dict[int, float]:
-        """key -> cosine with `vector`, for the recommendations sharing a term with it; with
-        `top`, through its `top` heaviest terms only (the candidates), and never through a term
-        more than `common` of the recommendations have (or, with `most`, more than `most`)."""
-        limit = most or max(50, int(common * self.size))
-        chosen = sorted(vector.items(), key=lambda item: -item[1])[:top] if top else vector.items()
+
+def cosine(a: dict, b: dict) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(weight * b[term] for term, weight in a.items() if term in b)
+
+
+class Index:
+    """The weighted bags of many recommendations, and an inverted index over them, held
+    compactly (terms as numbers, weights in arrays) so that 100,000 fit in a few hundred MB."""
+
+    def __init__(self, bags: Iterable[tuple[int, Counter]], weights: Weights):
+        self.weights = weights
+        self.number: dict[str, int] = {}  # term -> its number
+        self.keys: list[int] = []  # position -> the recommendation's key
+        self.terms: list[array] = []  # position -> its term numbers, heaviest first
+        self.values: list[array] = []  # position -> their weights
+        self.postings: dict[int, tuple[array, array]] = {}  # term -> (positions, weights)
+        for key, bag in bags:
+            position = len(self.keys)
+            ordered = sorted(weights.vector(bag).items(), key=lambda item: (-item[1], item[0]))
+            numbers = array("i", (self.number.setdefault(term, len(self.number))
+                                  for term, _ in ordered))
+            values = array("d", (weight for _, weight in ordered))
+            self.keys.append(key)
+            self.terms.append(numbers)
+            self.values.append(values)
+            for term, weight in zip(numbers, values):
+                posted = self.postings.get(term)
+                if posted is None:
+                    posted = self.postings[term] = (array("i"), array("d"))
+                posted[0].append(position)
+                posted[1].append(weight)
+
+    def vector(self, position: int) -> dict[int, float]:
+        return dict(zip(self.terms[position], self.values[position]))
+
+    def candidates(self, position: int, top: int, most: int) -> dict[int, float]:
+        """position -> the part of the cosine with `position` that its `top` heaviest terms
+        give, for the recommendations sharing one of them; a term more than `most` hold is
+        passed over (it says little, and would make the work grow with the square)."""
         scores: dict[int, float] = defaultdict(float)
-        for term, weight in chosen:
-            found = self.postings.get(term, ())
-            if len(found) > limit:
+        for term, weight in zip(self.terms[position][:top], self.values[position][:top]):
+            found, values = self.postings[term]
+            if len(found) > most:
                 continue
-            for key, other in found:
-                scores[key] += weight * other
+            for other, value in zip(found, values):
+                scores[other] += weight * value
         return scores
 
-    def cosine(self, a: dict[str, float], b: dict[str, float]) -> float:
-        if len(a) > len(b):
-            a, b = b, a
-        return sum(weight * b[term] for term, weight in a.items() if term in b)
+    def words(self, position: int) -> dict[str, float]:
+        """A vector with its terms as words, for `why`."""
+        names = self._names()
+        return {names[term]: value for term, value in zip(self.terms[position], self.values[position])}
+
+    def _names(self) -> list[str]:
+        if len(getattr(self, "_named", ())) != len(self.number):
+            self._named = sorted(self.number, key=self.number.__getitem__)
+        return self._named
 
 
 def why(a: dict[str, float], b: dict[str, float], shown: dict[str, str], most: int = 6) -> list[str]:

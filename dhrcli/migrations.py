@@ -56,6 +56,26 @@ def _prints_for_all(db: sqlite3.Connection) -> None:
         for found in prints(text)])
 
 
+def _lesson_terms_for_all(db: sqlite3.Connection) -> None:
+    """The term counts of the recommendations already there, for similar and recurring (with
+    the shipped glossary; imports count with the glossary in use)."""
+    from .lessons import Glossary, document_counts
+    from .themes import load
+
+    texts = (text for text, in db.execute("SELECT text FROM recommendations"))
+    add_lesson_terms(db, document_counts(texts, Glossary(load(None).glossary)))
+
+
+def add_lesson_terms(db: sqlite3.Connection, counts: dict[str, int]) -> None:
+    """Add counts (negative to take away) to lesson_terms, how many recommendations hold each
+    term: the weights of similar and recurring."""
+    db.executemany("INSERT INTO lesson_terms (term, df) VALUES (?, ?) ON CONFLICT (term) "
+                   "DO UPDATE SET df = df + excluded.df",
+                   [(term, count) for term, count in counts.items() if count])
+    if any(count < 0 for count in counts.values()):
+        db.execute("DELETE FROM lesson_terms WHERE df <= 0")
+
+
 # Each step: (name, what it does to the data). The first is the schema dhr began with.
 STEPS: list[tuple[str, Callable[[sqlite3.Connection], None] | None]] = [
     ("001_first_schema", None),
@@ -64,6 +84,7 @@ STEPS: list[tuple[str, Callable[[sqlite3.Connection], None] | None]] = [
     ("004_theme_reasons_as_json", _reasons_as_json),
     ("005_status_events", None),                # the table itself comes from schema.sql
     ("006_recommendation_prints", _prints_for_all),
+    ("007_lesson_terms", _lesson_terms_for_all),
 ]
 SCHEMA_VERSION = len(STEPS)
 

@@ -14,10 +14,12 @@ def start(parent: int, names: list[str], taxonomy_path: Path | None) -> None:
     it), the names that help the page reader, and the taxonomy."""
     from . import themes
     from .agencies import name_index
+    from .lessons import Glossary
 
     _end_with_parent(parent)
     _state["index"] = name_index(names)
     _state["taxonomy"] = themes.load(taxonomy_path)
+    _state["glossary"] = Glossary(_state["taxonomy"].glossary)
 
 
 def _end_with_parent(parent: int) -> None:
@@ -37,22 +39,26 @@ def _end_with_parent(parent: int) -> None:
 
 
 def prepare(data: bytes, name: str):
-    """(raws, {text: rule themes}) for one input, or the InputError that stops it."""
+    """(raws, {text: rule themes}, {text: its lesson terms}) for one input, or the InputError
+    that stops it."""
     from .readers import read
     from .records import InputError
+    from .lessons import terms
     from .themes import reasons
 
     known, first_words = _state["index"]
     try:
         raws = list(read(data, name, known, first_words))
     except InputError as error:
-        return error, {}
+        return error, {}, {}
     taxonomy = _state["taxonomy"]
-    rules = {}
+    glossary = _state["glossary"]
+    rules, found = {}, {}
     for raw in raws:
         recs = raw.data.get("recommendations") if isinstance(raw.data, dict) else None
         for rec in recs if isinstance(recs, list) else []:
             text = rec.get("text") if isinstance(rec, dict) else None
             if isinstance(text, str) and text.strip() and text.strip() not in rules:
                 rules[text.strip()] = reasons(taxonomy, text.strip())
-    return raws, rules
+                found[text.strip()] = tuple(terms(text.strip(), glossary, said=False)[0])
+    return raws, rules, found

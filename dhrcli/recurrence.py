@@ -5,9 +5,11 @@ and the groups of recommendations from different reviews that say the same thing
 from __future__ import annotations
 
 import heapq
+from array import array
 
 from . import followup
-from .lessons import Glossary, Index, terms, why
+from .fts import _phrase
+from .lessons import Glossary, Index, Weights, cosine, terms, why
 from .queries import Filters, Queries
 
 THRESHOLD = 0.25  # the cosine at which two recommendations say the same thing (see the guide)
@@ -15,27 +17,39 @@ THRESHOLD = 0.25  # the cosine at which two recommendations say the same thing (
 # by at most CANDIDATE_POSTINGS recommendations, the CANDIDATES with most in common; so that the
 # work grows with the catalogue, not with its square.
 CANDIDATE_TERMS, CANDIDATE_POSTINGS, CANDIDATES = 8, 1000, 50
+# similar: the full-text index finds the SIMILAR_CANDIDATES best matches of the recommendation's
+# SIMILAR_TERMS heaviest terms, and those are scored; nothing else is read.
+SIMILAR_TERMS, SIMILAR_CANDIDATES = 10, 300
 
 
 class Recurrence:
-    """Similar and recurring recommendations over the ones `queries` selects."""
+    """Similar and recurring recommendations over the ones `queries` selects. Terms weigh
+    by how many recommendations of the whole catalogue hold them (the lesson_terms table,
+    kept at import), so a recommendation's score does not depend on the selection."""
 
     def __init__(self, queries: Queries):
         self.queries = queries
         self.store = queries.store
+        self._glossary: Glossary | None = None
 
-    def _index(self, filters: Filters):
-        """(review key by id, Index, words shown by id) for the recommendations the filters
-        keep: only their texts are read here; rows are read for what is shown."""
-        glossary = Glossary(self.store.taxonomy.glossary)
-        kept, params = self.queries.kept(filters)
-        reviews, bags, shown = {}, {}, {}
-        for key, review, text in self.store.db.execute(
-                "SELECT r.id, v.key, r.text FROM recommendations r JOIN reviews v ON v.id = r.review "
-                f"WHERE r.id IN ({kept}) ORDER BY r.id", params):
-            reviews[key] = review
-            bags[key], shown[key] = terms(text, glossary)
-        return reviews, Index(bags), shown
+    @property
+    def glossary(self) -> Glossary:
+        if self._glossary is None:
+            self._glossary = Glossary(self.store.taxonomy.glossary)
+        return self._glossary
+
+    def _weights(self, wanted=None) -> Weights:
+        """The catalogue's term counts: for the terms `wanted`, or all."""
+        db = self.store.db
+        size = db.execute("SELECT count(*) FROM recommendations").fetchone()[0]
+        if wanted is None:
+            return Weights(dict(db.execute("SELECT term, df FROM lesson_terms")), size)
+        wanted, df = sorted(set(wanted)), {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            df.update(db.execute(f"SELECT term, df FROM lesson_terms WHERE term IN "
+                                 f"({', '.join('?' * len(chunk))})", chunk))
+        return Weights(df, size)
 
     def _rows(self, keys, filters: Filters | None = None) -> dict[int, dict]:
         """Recommendation rows (queries.REC_COLUMNS) by id, for the ids given: a few by id,
@@ -52,80 +66,131 @@ class Recurrence:
                 Filters(), ids=chunk))
         return rows
 
+    def _match(self, term: str, said: dict[str, str]) -> str | None:
+        """The full-text query for one term: its words as written, or any term of its
+        glossary group."""
+        if term in self.glossary.groups:
+            return " OR ".join(filter(None, map(_phrase, self.glossary.groups[term]))) or None
+        return _phrase(said.get(term, term))
+
     def similar(self, reference: str, filters: Filters, limit: int | None) -> list[dict]:
         """The recommendations of other reviews most like one, best first, each with its score
-        and the words that made them alike."""
+        and the words that made them alike. Candidates come from the full-text index (the
+        best matches of the recommendation's heaviest terms), so that only they are read."""
         rec = self.queries.names.recommendation_row(reference)
-        reviews, index, shown = self._index(filters)
-        bag, own = terms(rec["text"], Glossary(self.store.taxonomy.glossary))
-        vector = index.weigh(bag)
-        best = []
-        for key, score in sorted(index.alike(vector).items(), key=lambda item: (-item[1], item[0])):
-            if reviews[key] == rec["review_id"] or score < 0.05:
-                continue
-            best.append((key, score))
-            if limit and len(best) >= limit:
-                break
+        bag, own = terms(rec["text"], self.glossary)
+        vector = self._weights(bag).vector(bag)
+        heaviest = sorted(vector, key=lambda term: (-vector[term], term))[:SIMILAR_TERMS]
+        parts = [part for part in (self._match(term, own) for term in heaviest) if part]
+        if not parts:
+            return []
+        kept, params = self.queries.kept(filters)
+        found = self.store.db.execute(
+            "SELECT r.id, r.text FROM recommendations_fts f "
+            "JOIN recommendations r ON r.id = f.rowid JOIN reviews v ON v.id = r.review "
+            f"WHERE recommendations_fts MATCH ? AND v.key != ? AND r.id IN ({kept}) "
+            f"ORDER BY bm25(recommendations_fts), r.id LIMIT {SIMILAR_CANDIDATES}",
+            [" OR ".join(f"({part})" for part in parts), rec["review_id"], *params]).fetchall()
+        bags = {key: terms(text, self.glossary) for key, text in found}
+        weights = self._weights(term for other, _ in bags.values() for term in other)
+        vectors = {key: weights.vector(other) for key, (other, _) in bags.items()}
+        scored = sorted(((cosine(vector, other), key) for key, other in vectors.items()),
+                        key=lambda item: (-item[0], item[1]))
+        best = [(key, score) for score, key in scored if score >= 0.05][:limit or None]
         rows = self._rows(key for key, _ in best)
         return [{**rows[key], "score": round(score, 3),
-                 "alike": why(vector, index.vectors[key], {**shown[key], **own})}
+                 "alike": why(vector, vectors[key], {**bags[key][1], **own})}
                 for key, score in best]
+
+    def _index(self, filters: Filters) -> tuple[Index, array]:
+        """The Index of the recommendations the filters keep (in id order), and each one's
+        review by position."""
+        kept, params = self.queries.kept(filters)
+        reviews = array("i")
+
+        def bags():
+            for key, review, text in self.store.db.execute(
+                    "SELECT r.id, r.review, r.text FROM recommendations r "
+                    f"WHERE r.id IN ({kept}) ORDER BY r.id", params):
+                reviews.append(review)
+                yield key, terms(text, self.glossary, said=False)[0]
+
+        return Index(bags(), self._weights()), reviews
 
     def recurring(self, filters: Filters, min_reviews: int = 3,
                   threshold: float = THRESHOLD) -> list[dict]:
         """Groups of recommendations from at least `min_reviews` reviews that say the same
-        thing: linked when alike at `threshold` or more (through each one's heaviest terms, so
-        that not every pair is compared), and grouped by those links. Largest first; the same
-        catalogue gives the same groups in the same order."""
-        reviews, index, shown = self._index(filters)
-        parent = {key: key for key in reviews}
+        thing. Two recommendations of different reviews are linked when alike at `threshold`
+        or more (looked for through each one's heaviest terms, so that not every pair is
+        compared). The most linked recommendation leads a group of itself and those linked
+        to it, then the most linked of those left, and so on: every member is alike to the
+        group's lead, so that a group does not drift from one lesson to the next through a
+        chain of links. Most repeated first; the same catalogue gives the same groups in the
+        same order."""
+        index, reviews = self._index(filters)
+        near: dict[int, tuple[array, array]] = {}
 
-        def root(key):
-            while parent[key] != key:
-                parent[key] = parent[parent[key]]
-                key = parent[key]
-            return key
+        def link(a: int, b: int, score: float) -> None:
+            for one, other in ((a, b), (b, a)):
+                held = near.get(one)
+                if held is None:
+                    held = near[one] = (array("i"), array("f"))
+                held[0].append(other)
+                held[1].append(score)
 
-        links: dict[int, dict[int, float]] = {key: {} for key in reviews}
-        for key in sorted(reviews):
-            vector = index.vectors[key]
-            found = index.alike(vector, top=CANDIDATE_TERMS, most=CANDIDATE_POSTINGS)
+        for position in range(len(index.keys)):
+            found = index.candidates(position, CANDIDATE_TERMS, CANDIDATE_POSTINGS)
+            mine = None
             for other in heapq.nlargest(CANDIDATES, found, key=lambda k: (found[k], -k)):
                 partial = found[other]
-                if other <= key or partial < threshold / 4 or reviews[other] == reviews[key]:
+                if other <= position or partial < threshold / 4 or reviews[other] == reviews[position]:
                     continue  # seen from the other side, too little in common, or one review
-                score = index.cosine(vector, index.vectors[other]) if partial < threshold else partial
-                if score >= threshold:
-                    links[key][other] = links[other][key] = score
-                    parent[root(other)] = root(key)
-        members: dict[int, list[int]] = {}
-        for key in sorted(reviews):
-            members.setdefault(root(key), []).append(key)
-        chosen = [keys for keys in members.values()
-                  if len(keys) >= 2 and len({reviews[k] for k in keys}) >= min_reviews]
-        rows = self._rows((k for keys in chosen for k in keys), filters)
+                if partial < threshold:  # the heaviest terms alone do not settle it
+                    mine = mine or index.vector(position)
+                    partial = sum(value * mine.get(term, 0.0) for term, value
+                                  in zip(index.terms[other], index.values[other]))
+                if partial >= threshold:
+                    link(position, other, partial)
+        strength = {position: sum(held[1]) for position, held in near.items()}
+        taken: dict[int, int] = {}
+        stars = []
+        for lead in sorted(near, key=lambda p: (-strength[p], p)):
+            if lead in taken:
+                continue
+            members = [lead] + [o for o in near[lead][0] if o not in taken]
+            if len(members) < 2:
+                continue
+            for member in members:
+                taken[member] = lead
+            if len({reviews[m] for m in members}) >= min_reviews:
+                stars.append((lead, sorted(members)))
+        keys = index.keys
+        rows = self._rows((keys[m] for _, members in stars for m in members), filters)
         groups = []
-        for keys in chosen:
-            reviewed = {reviews[k] for k in keys}
-            # its links are all inside the group (they made it): the most linked is central
-            central = max(keys, key=lambda k: (sum(links[k].values()), -k))
-            recs = [rows[k] for k in keys]
+        for lead, members in stars:
+            recs = [rows[keys[m]] for m in members]
+            nearest = max((o for o in near[lead][0] if o in members),
+                          key=lambda o: (dict(zip(*near[lead])).get(o, 0), -o))
             years = sorted((r["published"] or "")[:4] for r in recs if r["published"])
             statuses = [r["status"] for r in recs]
+            central = rows[keys[lead]]
             groups.append({
-                "text": rows[central]["text"], "representative": f"{rows[central]['review_id']}/"
-                f"{rows[central]['number']}", "recommendations": len(keys),
-                "reviews": len(reviewed), "csps": len({r["csp"] for r in recs}),
+                "text": central["text"], "representative": f"{central['review_id']}/"
+                f"{central['number']}", "recommendations": len(members),
+                "reviews": len({reviews[m] for m in members}), "csps": len({r["csp"] for r in recs}),
                 "first": years[0] if years else None, "last": years[-1] if years else None,
                 "agencies": sorted({a for r in recs for a in r["agencies"]}),
                 "sectors": sorted({s for r in recs for s in r["sectors"]}),
                 "open": sum(1 for s in statuses if followup.still_open(s)),
-                "alike": why(index.vectors[central], index.vectors[keys[0] if keys[0] != central
-                                                                    else keys[-1]],
-                             shown[central]),
+                "alike": self._why(central["text"], rows[keys[nearest]]["text"]),
                 "members": recs})
         groups.sort(key=lambda g: (-g["reviews"], -g["recommendations"], g["first"] or "",
                                    g["representative"]))
         for number, group in enumerate(groups, start=1):
             group["group"] = number
         return groups
+
+    def _why(self, text: str, other: str) -> list[str]:
+        (a, said), (b, _) = terms(text, self.glossary), terms(other, self.glossary)
+        weights = self._weights(list(a) + list(b))
+        return why(weights.vector(a), weights.vector(b), said)

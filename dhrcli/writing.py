@@ -5,13 +5,15 @@ themes written in a few statements."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import theming
 from .linking import Links
 from .building import build_review
-from .lessons import prints
+from .lessons import Glossary, document_counts, prints
+from .migrations import add_lesson_terms
 from .records import DhrError, InputError, Raw, Review, Said, by_number, recommendations_kept
 from .store import Store
 
@@ -53,10 +55,20 @@ class Writer:
         self.store = store
         self.links = links
         self.rules_done: dict[str, dict[str, str]] = {}  # text -> rule themes worked out elsewhere
+        self.terms_done: dict[str, tuple] = {}  # text -> its lesson terms, worked out elsewhere
+        self._glossary: Glossary | None = None
+        self.terms: Counter = Counter()  # term counts to add to lesson_terms when a file is done
 
     @property
     def db(self):
         return self.store.db
+
+    @property
+    def glossary(self) -> Glossary:
+        """The glossary by which lessons.py counts terms, made once."""
+        if self._glossary is None:
+            self._glossary = Glossary(self.store.taxonomy.glossary)
+        return self._glossary
 
     def import_file(self, raws: Iterable[Raw], source: str, replace: bool = False) -> ImportResult:
         """Import every review from one file in one transaction, or none of them.
@@ -66,6 +78,7 @@ class Writer:
         `replace`, a review without an id may replace most of the recommendations of the
         review it matches (see `_place`)."""
         result = ImportResult()
+        self.terms.clear()
         problems: list[str] = []
         keys_in_file: dict[str, int] = {}
         try:
@@ -98,6 +111,7 @@ class Writer:
                     keys_in_file[key] = index
                 if problems:
                     raise InputError(problems)
+                add_lesson_terms(self.db, self.terms)
                 if self.store.meta("taxonomy") is None:
                     from . import themes
 
@@ -193,6 +207,8 @@ class Writer:
                 "UPDATE reviews SET key = ?, csp = ?, title = ?, review_type = ?, basis = ?, "
                 "source_url = ?, summary = ?, published = ?, year_of_death = ?, base_key = ?, "
                 "identity = ?, content_hash = ? WHERE id = ?", fields + (review_row,))
+            self.terms.subtract(document_counts((text for text, in db.execute(
+                "SELECT text FROM recommendations WHERE review = ?", (review_row,))), self.glossary))
             db.execute("DELETE FROM recommendations WHERE review = ?", (review_row,))
             result.updated += 1
         # All the review's rows in three statements: ids are given here, not by SQLite, so
@@ -227,6 +243,9 @@ class Writer:
             "VALUES (?, ?, ?, ?)", themes)
         db.executemany("INSERT INTO recommendation_prints (recommendation, print) VALUES (?, ?)",
                        [(row[0], found) for row in recs for found in prints(row[6])])
+        for row in recs:
+            done = self.terms_done.get(row[6])
+            self.terms.update(done if done is not None else document_counts([row[6]], self.glossary))
         self._follow_up(key, review, result)
         return key
 

@@ -68,20 +68,19 @@ def test_a_recommendation_copied_from_another_review_is_reported(norfolk, tmp_pa
 def test_same_lesson_on_the_labelled_pairs():
     """The figures the note reports; thresholds a little below them so that a change that
     makes them worse fails."""
-    from dhrcli.lessons import Glossary, Index, terms
+    from dhrcli.lessons import Glossary, Weights, cosine, terms
     from dhrcli.recurrence import THRESHOLD
     from dhrcli.themes import load
 
     pairs = yaml.safe_load(PAIRS.read_text(encoding="utf-8"))["pairs"]
     assert len(pairs) >= 200
     glossary = Glossary(load(None).glossary)
-    texts = sorted({p["a"] for p in pairs} | {p["b"] for p in pairs})
-    index = Index({i: terms(t, glossary)[0] for i, t in enumerate(texts)})
-    number = {t: i for i, t in enumerate(texts)}
+    bags = {t: terms(t, glossary)[0] for t in {p["a"] for p in pairs} | {p["b"] for p in pairs}}
+    weights = Weights.of(bags.values())
     for part, least in (("tune", (0.75, 0.55)), ("holdout", (0.55, 0.55))):
         chosen = [p for p in pairs if p["part"] == part]
-        said = [(index.cosine(index.vectors[number[p["a"]]], index.vectors[number[p["b"]]])
-                 >= THRESHOLD, p["same"]) for p in chosen]
+        said = [(cosine(weights.vector(bags[p["a"]]), weights.vector(bags[p["b"]])) >= THRESHOLD,
+                 p["same"]) for p in chosen]
         tp = sum(1 for got, same in said if got and same)
         precision = tp / max(1, sum(1 for got, _ in said if got))
         recall = tp / max(1, sum(1 for _, same in said if same))
@@ -99,3 +98,78 @@ def test_the_report_lists_the_most_recurrent_lessons(norfolk, tmp_path):
     assert '<h2 id="recurring">Recurring lessons</h2>' in page.read_text(encoding="utf-8")
     alone = run("report", "--review", "norfolk-2023-04").stdout
     assert "Recurring lessons" not in alone  # one review repeats nothing
+
+
+def _counts_in(path):
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        held = dict(db.execute("SELECT term, df FROM lesson_terms"))
+        texts = [text for text, in db.execute("SELECT text FROM recommendations")]
+    return held, texts
+
+
+def test_the_term_counts_stay_in_step_with_the_recommendations(norfolk, catalogue_path, tmp_path):
+    """lesson_terms (the weights of similar and recurring) is kept at import: after adding,
+    replacing and re-importing reviews it equals a count made from scratch."""
+    from dhrcli.lessons import Glossary, document_counts
+    from dhrcli.themes import load
+
+    _repeats(norfolk)
+    changed = (SAMPLES / "repeats-avon.yaml").read_text(encoding="utf-8").replace(
+        "Clare's Law", "the Respect helpline")
+    assert "Respect helpline" in changed
+    assert run("import", write(tmp_path / "avon.yaml", changed)).exit_code == 0
+    assert run("import", SAMPLES / "repeats-tamar.yaml").exit_code == 0  # unchanged
+    held, texts = _counts_in(catalogue_path)
+    assert held == dict(document_counts(texts, Glossary(load(None).glossary)))
+    assert held["=dvds"] >= 2 and "respect" in held
+
+
+def test_an_older_catalogue_gets_its_term_counts_when_upgraded(tmp_path):
+    import shutil
+
+    from dhrcli.lessons import Glossary, document_counts
+    from dhrcli.themes import load
+
+    path = tmp_path / "v4.db"
+    shutil.copy(ROOT / "tests" / "data" / "catalogue-v4.db", path)
+    assert run("import", SAMPLES / "repeats-wyvern.yaml", "--db", path).exit_code == 0
+    held, texts = _counts_in(path)
+    assert len(texts) > 10 and held == dict(document_counts(texts, Glossary(load(None).glossary)))
+
+
+def test_a_group_is_alike_to_its_lead_not_a_chain_of_links(catalogue_path, tmp_path):
+    """A is like B, B like C, C like D, but A is not like D: they do not make one group, and
+    every member of a group is alike to the group's representative."""
+    from dhrcli.catalogue import Catalogue
+    from dhrcli.lessons import cosine, terms
+    from dhrcli.recurrence import THRESHOLD
+
+    chain = ["Train midwives on stalking risk and record stalking concerns in the notes.",
+             "Train midwives on stalking risk and coercive control awareness.",
+             "Audit coercive control awareness sessions delivered to paramedics.",
+             "Audit the sessions delivered to paramedics on safe discharge from hospital."]
+    reviews = [write(tmp_path / f"r{n}.yaml", f"id: chain-{n}\ncsp: Place {n}\npublished: 2020\n"
+                     f"recommendations:\n  - {{number: '1', text: '{text}', to: Home Office}}\n")
+               for n, text in enumerate(chain * 2)]  # each text twice, so that links recur
+    assert run("import", *reviews).exit_code == 0
+    recurrence = Catalogue(catalogue_path).recurrence
+    weights = recurrence._weights()
+
+    def alike(a, b):
+        return cosine(*(weights.vector(terms(t, recurrence.glossary)[0]) for t in (a, b)))
+
+    assert all(alike(a, b) >= THRESHOLD for a, b in zip(chain, chain[1:]))  # the premise
+    assert alike(chain[0], chain[3]) < THRESHOLD
+    rows = json.loads(run("recurring", "--min-reviews", "2", "--json").stdout)
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(row["group"], set()).add(row["text"])
+    lead = {row["group"]: row["representative"] for row in rows}
+    texts = {f"chain-{n}/1": text for n, text in enumerate(chain * 2)}
+    assert len(groups) >= 2
+    for group, members in groups.items():
+        assert not {chain[0], chain[3]} <= members
+        assert all(alike(texts[lead[group]], text) >= THRESHOLD
+                   for text in members if text != texts[lead[group]])
