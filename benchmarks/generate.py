@@ -12,9 +12,10 @@ Like real catalogues, some lessons recur: about a third of the recommendations r
 LESSON_COUNT lessons (a family of paraphrases, such as "train X to recognise Y" / "include Y in
 the training of X", with its own X and Y), in other words each time; lessons are chosen with
 Zipf-like weights (the k-th most common about 1/k as often as the first), so a few lessons
-recur in hundreds of reviews and most in a handful. The rest are written from the templates
-with a detail of their own (a named service, a place, a time) so that they are not near copies
-of each other. `python benchmarks/generate.py --lessons` prints the group sizes this makes."""
+recur in hundreds of reviews and most in a handful. Most of the rest (ONE_OFF) are put together
+from a verb, an object, for whom and why, each drawn on its own; the others come from the
+templates with a detail of their own (a named service and a place).
+benchmarks/README.md gives the groups `dhr recurring` finds."""
 
 from __future__ import annotations
 
@@ -140,6 +141,41 @@ DETAILS = ["at the {place} {service}", "in the {place} {service}",
            "as the {place} {service} does"]
 
 
+# One-off recommendations: a verb, an object, for whom and why, each drawn on its own, so that two
+# seldom share more than one part (the templates above share most of their words).
+VERBS = ["reviews", "updates", "publishes", "rewrites", "strengthens", "monitors", "audits",
+         "clarifies", "simplifies", "extends", "promotes", "evaluates", "resources", "tests",
+         "benchmarks", "standardises", "embeds", "refreshes", "circulates", "pilots", "funds",
+         "streamlines", "records", "maps", "translates", "reissues", "documents", "explains"]
+SUBJECTS = ["lone worker", "escalation", "out-of-hours", "complaints", "tenancy sustainment",
+            "interpreting", "hospital discharge", "missing person", "firearms licensing",
+            "welfare benefits", "carers assessment", "self-neglect", "bail notification",
+            "prison release", "professional curiosity", "records retention", "case closure",
+            "child protection conference", "front door", "quality assurance", "dual diagnosis",
+            "neighbour dispute", "anti-social behaviour", "GP registration", "medicines review",
+            "workforce induction", "school exclusion", "court liaison", "chaperone",
+            "emergency accommodation", "threshold", "bereavement support", "pet fostering",
+            "debt advice", "immigration advice", "sight loss", "hoarding", "fire safety"]
+KINDS = ["policy", "protocol", "checklist", "procedure", "guidance", "form", "pathway",
+         "framework", "template", "rota", "leaflet", "training pack", "audit tool", "service level agreement"]
+FOR_WHOM = ["for older tenants", "for care leavers", "for people with learning disabilities",
+            "for veterans", "for migrant women", "for deaf service users", "for rough sleepers",
+            "for young fathers", "for people in rural areas", "for students",
+            "for people with dementia", "for men who are victims", "for carers",
+            "for same-sex couples", "for people leaving prison", "for disabled parents"]
+WHY = ["so that decisions are explained", "so that gaps are closed quickly",
+       "so that families are kept informed", "so that cases are not closed too early",
+       "so that records match across teams", "so that staff know who to call",
+       "so that delays are reported", "so that consent is checked",
+       "so that risks are reassessed after a change", "so that repeat contacts are spotted"]
+ONE_OFF = 0.6  # of the recommendations that restate no lesson, written this way
+
+
+def one_off(rng: random.Random) -> str:
+    why = f" {rng.choice(WHY)}" if rng.random() < 0.3 else ""
+    return f"{rng.choice(VERBS)} its {rng.choice(SUBJECTS)} {rng.choice(KINDS)} {rng.choice(FOR_WHOM)}{why}"
+
+
 def lessons(rng: random.Random) -> list[list[str]]:
     """LESSON_COUNT lessons, each the paraphrases of one family with its slots filled."""
     found = []
@@ -179,8 +215,11 @@ def recommendation(rng: random.Random, place: str, lesson: list[str] | None = No
     subject = who[0] if who[0] not in GENERIC else "each agency"
     if lesson is not None:
         return f"{rng.choice(OPENINGS)} {subject} {restated(rng, lesson)}.", list(dict.fromkeys(who))
-    detail = rng.choice(DETAILS).format(place=rng.choice(PLACES), service=rng.choice(SERVICES))
-    text = f"{rng.choice(OPENINGS)} {subject} {sentence(rng)}, {detail}."
+    if rng.random() < ONE_OFF:
+        return f"{rng.choice(OPENINGS)} {subject} {one_off(rng)}.", list(dict.fromkeys(who))
+    else:
+        detail = rng.choice(DETAILS).format(place=rng.choice(PLACES), service=rng.choice(SERVICES))
+        text = f"{rng.choice(OPENINGS)} {subject} {sentence(rng)}, {detail}."
     if rng.random() < 0.3:
         text += f" This should include how {rng.choice(WHO)} {rng.choice(DO)}."
     return text, list(dict.fromkeys(who))

@@ -13,6 +13,11 @@ the median of --runs runs, each with its peak memory:
   start-up   dhr --version, and dhr search on an empty catalogue  vs  sqlite-utils --version
   grouping   dhr agencies --csv (all agencies) and dhr by-agency NAME --csv (the largest)
              vs  the same SQL run by the sqlite3 command
+  lessons    dhr recurring --csv, and dhr similar REC (the median over five recommendations), on
+             catalogues of --lessons reviews each (default 555, 1667 and 5000: about 10,000,
+             30,000 and 90,000 recommendations), against absolute targets (recurring within
+             60 s and 500 MB, similar within 0.5 s) and the growth of recurring's time from the
+             smallest to the largest against n log n
 Every comparison is printed as a ratio dhr / other (below 1: dhr is faster), and the results
 are written to benchmarks/results/ (or --out). Needs dhr installed (pip install .), and the
 sqlite3 command for the grouping comparison (it is skipped without it).
@@ -166,6 +171,52 @@ def run_size(label: str, reviews: int, runs: int, seed: int, work: Path) -> dict
     return result
 
 
+LESSON_TARGETS = {"recurring_s": 60.0, "recurring_mib": 500.0, "similar_s": 0.5}
+
+
+def run_lessons(reviews: list[int], runs: int, seed: int, work: Path) -> dict:
+    """recurring and similar on catalogues of each size in `reviews`, and how recurring's time
+    grows with the number of recommendations, against n log n."""
+    import math
+    import sqlite3
+
+    dhr = tool("dhr")
+    env = {**os.environ, "DHR_ALIASES": str(work / "no-aliases.yaml"),
+           "DHR_TAXONOMY": str(work / "no-taxonomy.yaml"), "COLUMNS": "120"}
+    sizes = []
+    for count in reviews:
+        data, db = work / f"lessons-{count}-{seed}", work / f"lessons-{count}.db"
+        if not data.exists():
+            generate(data, count, seed)
+        if not db.exists():
+            subprocess.run([dhr, "import", "-q", "--db", str(db), str(data)], env=env, check=True)
+        with sqlite3.connect(db) as con:
+            recs = con.execute("SELECT count(*) FROM recommendations").fetchone()[0]
+            step = max(1, recs // 5)
+            refs = [f"{key}/{number}" + (f"#{occurrence}" if twice else "")
+                    for key, number, occurrence, twice in con.execute(
+                        "SELECT v.key, r.number, r.occurrence, (SELECT count(*) > 1 FROM "
+                        "recommendations o WHERE o.review = r.review AND o.number = r.number) "
+                        "FROM recommendations r JOIN reviews v ON v.id = r.review "
+                        f"WHERE r.id % {step} = 1 ORDER BY r.id LIMIT 5")]
+        print(f"lessons: {count} reviews, {recs} recommendations", flush=True)
+        seconds, peak = median_of(runs, lambda: measure(
+            [dhr, "recurring", "--csv", "--db", str(db)], env))
+        similar = [median_of(runs, lambda: measure([dhr, "similar", ref, "--db", str(db)], env))
+                   for ref in refs]
+        sizes.append({"reviews": count, "recommendations": recs, "recurring_s": seconds,
+                      "recurring_mib": peak / 1024,
+                      "similar_s": statistics.median(s for s, _ in similar),
+                      "similar_mib": max(kib for _, kib in similar) / 1024})
+    result: dict = {"sizes": sizes, "targets": LESSON_TARGETS}
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        n, m = small["recommendations"], large["recommendations"]
+        result["growth"] = {"time": large["recurring_s"] / small["recurring_s"],
+                            "n_log_n": m * math.log(m) / (n * math.log(n)), "linear": m / n}
+    return result
+
+
 def table(results: dict) -> str:
     lines = [f"{'comparison':44} {'size':>4} {'dhr s':>9} {'other s':>9} {'dhr/other':>9} "
              f"{'target':>7}  met"]
@@ -191,6 +242,21 @@ def table(results: dict) -> str:
     if "per_recommendation_L_over_S" in results:
         lines.append(f"import cost per recommendation, L / S: "
                      f"{results['per_recommendation_L_over_S']:.2f} (target 1.30)")
+    lessons = results.get("lessons")
+    if lessons:
+        targets = lessons["targets"]
+        lines.append(f"{'lessons: recommendations':26} {'recurring s':>11} {'MiB':>6} "
+                     f"{'similar s':>9}  met (within {targets['recurring_s']:.0f} s, "
+                     f"{targets['recurring_mib']:.0f} MB; {targets['similar_s']} s)")
+        for size in lessons["sizes"]:
+            met = all(size[key] <= limit for key, limit in targets.items())
+            lines.append(f"{size['recommendations']:26,} {size['recurring_s']:11.2f} "
+                         f"{size['recurring_mib']:6.0f} {size['similar_s']:9.3f}  "
+                         f"{'yes' if met else 'NO'}")
+        growth = lessons.get("growth")
+        if growth:
+            lines.append(f"recurring's time grew {growth['time']:.1f}x; n log n would be "
+                         f"{growth['n_log_n']:.1f}x, n {growth['linear']:.1f}x")
     return "\n".join(lines)
 
 
@@ -201,6 +267,8 @@ def main() -> None:
     parser.add_argument("--reviews-l", type=int, default=56000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--lessons", default="555,1667,5000",
+                        help="reviews in each catalogue for recurring and similar ('' for none)")
     parser.add_argument("--work", type=Path, help="keep generated data here (default: a temporary folder)")
     parser.add_argument("--out", type=Path, help="the results file (default: benchmarks/results/)")
     args = parser.parse_args()
@@ -215,6 +283,9 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         for label in chosen:
             results["sizes"][label] = run_size(label, sizes[label], args.runs, args.seed, work)
+        counts = [int(c) for c in args.lessons.split(",") if c.strip()]
+        if counts:
+            results["lessons"] = run_lessons(counts, args.runs, args.seed, work)
     if {"S", "L"} <= results["sizes"].keys():
         s, l = results["sizes"]["S"]["import"], results["sizes"]["L"]["import"]
         results["per_recommendation_L_over_S"] = (l["dhr_us_per_recommendation"]

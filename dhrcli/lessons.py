@@ -12,6 +12,7 @@ as alike as the cosine of their bags. The terms that contribute most to it are t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -54,18 +55,31 @@ class Glossary:
         self.firsts = frozenset(run[0] for run in self.runs)  # where a run may begin
 
 
-def terms(text: str, glossary: Glossary, said: bool = True) -> tuple[Counter, dict[str, str]]:
+@functools.lru_cache(maxsize=4096)
+def _name_run(name: str) -> tuple[str, ...]:
+    return tuple(stem(w)[:ROOT] for w, _, _, _ in words(name))
+
+
+def terms(text: str, glossary: Glossary, said: bool = True, names: Iterable[str] = ()
+          ) -> tuple[Counter, dict[str, str]]:
     """(term -> count, term -> a word of the text it stands for) for one recommendation; with
-    `said` false, the second is empty (it is wanted only for what is shown)."""
+    `said` false, the second is empty (it is wanted only for what is shown). The words of
+    `names` (its addressees as written, its review's CSP) are not terms where the text
+    names them whole: "Norfolk Constabulary should ..." in two reviews of one place is not a
+    lesson they share."""
     found = words(text)
     tokens = [stemmed[:ROOT] for _, stemmed, _, _ in found]
     spans = [(start, end) for _, _, start, end in found]
+    skip = _named(tokens, names) if names else ()
     kept: list[str] = []
     where: list[tuple[int, int]] = []
     i, count, runs, firsts = 0, len(tokens), glossary.runs, glossary.firsts
     while i < count:
         token = tokens[i]
         size = 1
+        if i in skip:
+            i += 1
+            continue
         if token in firsts:
             for size in range(min(glossary.longest, count - i), 0, -1):
                 run = tuple(tokens[i:i + size])
@@ -90,11 +104,26 @@ def terms(text: str, glossary: Glossary, said: bool = True) -> tuple[Counter, di
     return counts, shown
 
 
-def document_counts(texts: Iterable[str], glossary: Glossary) -> Counter:
-    """term -> how many of the texts hold it."""
+def _named(tokens: list[str], names: Iterable[str]) -> set[int]:
+    """The positions of the tokens that spell one of `names` whole."""
+    runs = {run for run in map(_name_run, names) if run}
+    if not runs:
+        return set()
+    firsts = {run[0] for run in runs}
+    skip: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token in firsts:
+            for run in runs:
+                if tuple(tokens[i:i + len(run)]) == run:
+                    skip.update(range(i, i + len(run)))
+    return skip
+
+
+def document_counts(texts: Iterable[tuple[str, Iterable[str]]], glossary: Glossary) -> Counter:
+    """term -> how many of the texts hold it, for (text, names) pairs (see `terms`)."""
     counts: Counter = Counter()
-    for text in texts:
-        counts.update(terms(text, glossary, said=False)[0].keys())
+    for text, names in texts:
+        counts.update(terms(text, glossary, said=False, names=names)[0].keys())
     return counts
 
 

@@ -62,8 +62,19 @@ def _lesson_terms_for_all(db: sqlite3.Connection) -> None:
     from .lessons import Glossary, document_counts
     from .themes import load
 
-    texts = (text for text, in db.execute("SELECT text FROM recommendations"))
+    texts = ((text, names) for _, _, text, names in lesson_sources(db))
     add_lesson_terms(db, document_counts(texts, Glossary(load(None).glossary)))
+
+
+def lesson_sources(db: sqlite3.Connection, where: str = "", params=()):
+    """(id, review row, text, names) of the recommendations `where` keeps (SQL over r, the
+    recommendations, and v, the reviews), in id order: names are what lessons.terms leaves
+    out, the addressees as written and the review's CSP."""
+    for rec, review, text, csp, written in db.execute(
+            "SELECT r.id, r.review, r.text, v.csp, (SELECT group_concat(written, char(31)) FROM "
+            "recommendation_agencies WHERE recommendation = r.id) FROM recommendations r "
+            f"JOIN reviews v ON v.id = r.review {where} ORDER BY r.id", params):
+        yield rec, review, text, (csp, *(written.split("\x1f") if written else ()))
 
 
 def add_lesson_terms(db: sqlite3.Connection, counts: dict[str, int]) -> None:

@@ -39,8 +39,8 @@ def _end_with_parent(parent: int) -> None:
 
 
 def prepare(data: bytes, name: str):
-    """(raws, {text: rule themes}, {text: its lesson terms}) for one input, or the InputError
-    that stops it."""
+    """(raws, {text: rule themes}, {(text, names): its lesson terms}) for one input, or the
+    InputError that stops it."""
     from .readers import read
     from .records import InputError
     from .lessons import terms
@@ -60,5 +60,15 @@ def prepare(data: bytes, name: str):
             text = rec.get("text") if isinstance(rec, dict) else None
             if isinstance(text, str) and text.strip() and text.strip() not in rules:
                 rules[text.strip()] = reasons(taxonomy, text.strip())
-                found[text.strip()] = tuple(terms(text.strip(), glossary, said=False)[0])
+                names = _names(raw.data.get("csp"), rec.get("to"))
+                found[text.strip(), names] = tuple(
+                    terms(text.strip(), glossary, said=False, names=names)[0])
     return raws, rules, found
+
+
+def _names(csp, to) -> tuple:
+    """The names lessons.terms leaves out, as the writer will have them (where the input is
+    as it should be; otherwise the writer works the terms out itself)."""
+    written = [to] if isinstance(to, str) else to if isinstance(to, list) else []
+    return (csp.strip() if isinstance(csp, str) else csp,
+            *(name.strip() for name in written if isinstance(name, str)))

@@ -10,6 +10,7 @@ from array import array
 from . import followup
 from .fts import _phrase
 from .lessons import Glossary, Index, Weights, cosine, terms, why
+from .migrations import lesson_sources
 from .queries import Filters, Queries
 
 THRESHOLD = 0.25  # the cosine at which two recommendations say the same thing (see the guide)
@@ -78,20 +79,22 @@ class Recurrence:
         and the words that made them alike. Candidates come from the full-text index (the
         best matches of the recommendation's heaviest terms), so that only they are read."""
         rec = self.queries.names.recommendation_row(reference)
-        bag, own = terms(rec["text"], self.glossary)
+        bag, own = self._terms(rec["id"])
         vector = self._weights(bag).vector(bag)
         heaviest = sorted(vector, key=lambda term: (-vector[term], term))[:SIMILAR_TERMS]
         parts = [part for part in (self._match(term, own) for term in heaviest) if part]
         if not parts:
             return []
         kept, params = self.queries.kept(filters)
-        found = self.store.db.execute(
-            "SELECT r.id, r.text FROM recommendations_fts f "
+        found = [key for key, in self.store.db.execute(
+            "SELECT r.id FROM recommendations_fts f "
             "JOIN recommendations r ON r.id = f.rowid JOIN reviews v ON v.id = r.review "
             f"WHERE recommendations_fts MATCH ? AND v.key != ? AND r.id IN ({kept}) "
             f"ORDER BY bm25(recommendations_fts), r.id LIMIT {SIMILAR_CANDIDATES}",
-            [" OR ".join(f"({part})" for part in parts), rec["review_id"], *params]).fetchall()
-        bags = {key: terms(text, self.glossary) for key, text in found}
+            [" OR ".join(f"({part})" for part in parts), rec["review_id"], *params])]
+        bags = {key: terms(text, self.glossary, names=names) for key, _, text, names in
+                lesson_sources(self.store.db, f"WHERE r.id IN ({', '.join('?' * len(found))})",
+                               found)} if found else {}
         weights = self._weights(term for other, _ in bags.values() for term in other)
         vectors = {key: weights.vector(other) for key, (other, _) in bags.items()}
         scored = sorted(((cosine(vector, other), key) for key, other in vectors.items()),
@@ -109,11 +112,10 @@ class Recurrence:
         reviews = array("i")
 
         def bags():
-            for key, review, text in self.store.db.execute(
-                    "SELECT r.id, r.review, r.text FROM recommendations r "
-                    f"WHERE r.id IN ({kept}) ORDER BY r.id", params):
+            for key, review, text, names in lesson_sources(
+                    self.store.db, f"WHERE r.id IN ({kept})", params):
                 reviews.append(review)
-                yield key, terms(text, self.glossary, said=False)[0]
+                yield key, terms(text, self.glossary, said=False, names=names)[0]
 
         return Index(bags(), self._weights()), reviews
 
@@ -123,9 +125,9 @@ class Recurrence:
         thing. Two recommendations of different reviews are linked when alike at `threshold`
         or more (looked for through each one's heaviest terms, so that not every pair is
         compared). The most linked recommendation leads a group of itself and those linked
-        to it, then the most linked of those left, and so on: every member is alike to the
-        group's lead, so that a group does not drift from one lesson to the next through a
-        chain of links. Most repeated first; the same catalogue gives the same groups in the
+        to it (of each other review, the one most like it), then the most linked of those
+        left, and so on: every member is alike to the group's lead, so that a group does not
+        drift from one lesson to the next through a chain of links. Most repeated first; the same catalogue gives the same groups in the
         same order."""
         index, reviews = self._index(filters)
         near: dict[int, tuple[array, array]] = {}
@@ -157,12 +159,16 @@ class Recurrence:
         for lead in sorted(near, key=lambda p: (-strength[p], p)):
             if lead in taken:
                 continue
-            members = [lead] + [o for o in near[lead][0] if o not in taken]
+            best: dict[int, tuple[float, int]] = {}  # review -> its member: the most alike
+            for other, score in zip(*near[lead]):
+                if other not in taken and (-score, other) < best.get(reviews[other], (1.0, 0)):
+                    best[reviews[other]] = (-score, other)
+            members = [lead] + [other for _, other in best.values()]
             if len(members) < 2:
                 continue
             for member in members:
                 taken[member] = lead
-            if len({reviews[m] for m in members}) >= min_reviews:
+            if len(members) >= min_reviews:  # one member a review
                 stars.append((lead, sorted(members)))
         keys = index.keys
         rows = self._rows((keys[m] for _, members in stars for m in members), filters)
@@ -182,7 +188,7 @@ class Recurrence:
                 "agencies": sorted({a for r in recs for a in r["agencies"]}),
                 "sectors": sorted({s for r in recs for s in r["sectors"]}),
                 "open": sum(1 for s in statuses if followup.still_open(s)),
-                "alike": self._why(central["text"], rows[keys[nearest]]["text"]),
+                "alike": self._why(keys[lead], keys[nearest]),
                 "members": recs})
         groups.sort(key=lambda g: (-g["reviews"], -g["recommendations"], g["first"] or "",
                                    g["representative"]))
@@ -190,7 +196,13 @@ class Recurrence:
             group["group"] = number
         return groups
 
-    def _why(self, text: str, other: str) -> list[str]:
-        (a, said), (b, _) = terms(text, self.glossary), terms(other, self.glossary)
+    def _terms(self, key: int) -> tuple:
+        """lessons.terms of one recommendation, with the words shown."""
+        for _, _, text, names in lesson_sources(self.store.db, "WHERE r.id = ?", (key,)):
+            return terms(text, self.glossary, names=names)
+        raise KeyError(key)
+
+    def _why(self, key: int, other: int) -> list[str]:
+        (a, said), (b, _) = self._terms(key), self._terms(other)
         weights = self._weights(list(a) + list(b))
         return why(weights.vector(a), weights.vector(b), said)

@@ -13,7 +13,7 @@ from . import theming
 from .linking import Links
 from .building import build_review
 from .lessons import Glossary, document_counts, prints
-from .migrations import add_lesson_terms
+from .migrations import add_lesson_terms, lesson_sources
 from .records import DhrError, InputError, Raw, Review, Said, by_number, recommendations_kept
 from .store import Store
 
@@ -55,7 +55,7 @@ class Writer:
         self.store = store
         self.links = links
         self.rules_done: dict[str, dict[str, str]] = {}  # text -> rule themes worked out elsewhere
-        self.terms_done: dict[str, tuple] = {}  # text -> its lesson terms, worked out elsewhere
+        self.terms_done: dict[tuple, tuple] = {}  # (text, names) -> lesson terms, from elsewhere
         self._glossary: Glossary | None = None
         self.terms: Counter = Counter()  # term counts to add to lesson_terms when a file is done
 
@@ -207,8 +207,9 @@ class Writer:
                 "UPDATE reviews SET key = ?, csp = ?, title = ?, review_type = ?, basis = ?, "
                 "source_url = ?, summary = ?, published = ?, year_of_death = ?, base_key = ?, "
                 "identity = ?, content_hash = ? WHERE id = ?", fields + (review_row,))
-            self.terms.subtract(document_counts((text for text, in db.execute(
-                "SELECT text FROM recommendations WHERE review = ?", (review_row,))), self.glossary))
+            self.terms.subtract(document_counts(((text, names) for _, _, text, names in
+                                                 lesson_sources(db, "WHERE r.review = ?",
+                                                                (review_row,))), self.glossary))
             db.execute("DELETE FROM recommendations WHERE review = ?", (review_row,))
             result.updated += 1
         # All the review's rows in three statements: ids are given here, not by SQLite, so
@@ -243,9 +244,11 @@ class Writer:
             "VALUES (?, ?, ?, ?)", themes)
         db.executemany("INSERT INTO recommendation_prints (recommendation, print) VALUES (?, ?)",
                        [(row[0], found) for row in recs for found in prints(row[6])])
-        for row in recs:
-            done = self.terms_done.get(row[6])
-            self.terms.update(done if done is not None else document_counts([row[6]], self.glossary))
+        for row, rec in zip(recs, keys.values()):
+            names = (review.csp, *rec.to)
+            done = self.terms_done.get((row[6], names))
+            self.terms.update(done if done is not None
+                              else document_counts([(row[6], names)], self.glossary))
         self._follow_up(key, review, result)
         return key
 

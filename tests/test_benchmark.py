@@ -27,7 +27,7 @@ def test_the_generator_is_deterministic(tmp_path):
 def test_a_small_benchmark_runs_and_reports(tmp_path):
     out = tmp_path / "results.json"
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "S",
-                             "--reviews-s", "60", "--runs", "1", "--out", str(out),
+                             "--reviews-s", "60", "--runs", "1", "--out", str(out), "--lessons", "20,60",
                              "--work", str(tmp_path / "work")],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
@@ -38,3 +38,26 @@ def test_a_small_benchmark_runs_and_reports(tmp_path):
     assert size["import"]["dhr"] > 0 and size["import"]["other"] > 0
     assert set(size["search"]) == {"rare", "common", "multi-word"}
     assert set(size["start-up"]) == {"dhr --version", "dhr search (empty catalogue)"}
+    lessons = results["lessons"]
+    assert [size["reviews"] for size in lessons["sizes"]] == [20, 60]
+    assert all(size["recurring_s"] > 0 and size["similar_s"] > 0 for size in lessons["sizes"])
+    assert lessons["growth"]["n_log_n"] > lessons["growth"]["linear"] > 1
+    assert "recurring's time grew" in result.stdout
+
+
+def test_the_generator_writes_lessons_that_recur_in_other_words(tmp_path):
+    """Not thousands of copies of one text: nearly every text is its own, but the most common
+    lessons recur in many reviews, in more than one wording."""
+    import random
+    import re
+
+    from generate import lessons
+
+    generate(tmp_path, 300, seed=1)
+    files = "".join(p.read_text(encoding="utf-8") for p in sorted(tmp_path.iterdir()))
+    texts = re.findall(r'\n    text: "(.*)"', files)
+    assert len(set(texts)) > 0.98 * len(texts)
+    first = lessons(random.Random(2))[0]  # the most common lesson (seed 1 makes them with 2)
+    said = {variant for variant in first for text in texts if variant in text}
+    reviews = [review for review in files.split("\n---\n") if any(v in review for v in first)]
+    assert len(said) >= 2 and len(reviews) >= 20
