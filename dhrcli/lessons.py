@@ -17,6 +17,7 @@ import hashlib
 import math
 import re
 from array import array
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
@@ -192,14 +193,16 @@ class Index:
 
     def candidates(self, position: int, top: int, most: int) -> dict[int, float]:
         """position -> the part of the cosine with `position` that its `top` heaviest terms
-        give, for the recommendations sharing one of them; a term more than `most` hold is
-        passed over (it says little, and would make the work grow with the square)."""
+        give, for the recommendations after it (by position) sharing one of them; a term more
+        than `most` hold is passed over (it says little, and would make the work grow with
+        the square)."""
         scores: dict[int, float] = defaultdict(float)
         for term, weight in zip(self.terms[position][:top], self.values[position][:top]):
             found, values = self.postings[term]
             if len(found) > most:
                 continue
-            for other, value in zip(found, values):
+            start = bisect_right(found, position)  # postings are in position order
+            for other, value in zip(found[start:], values[start:]):
                 scores[other] += weight * value
         return scores
 

@@ -123,8 +123,8 @@ class Recurrence:
                   threshold: float = THRESHOLD) -> list[dict]:
         """Groups of recommendations from at least `min_reviews` reviews that say the same
         thing. Two recommendations of different reviews are linked when alike at `threshold`
-        or more (looked for through each one's heaviest terms, so that not every pair is
-        compared). The most linked recommendation leads a group of itself and those linked
+        or more (looked for through the heaviest terms of the first of them, so that not every
+        pair is compared). The most linked recommendation leads a group of itself and those linked
         to it (of each other review, the one most like it), then the most linked of those
         left, and so on: every member is alike to the group's lead, so that a group does not
         drift from one lesson to the next through a chain of links. Most repeated first; the same catalogue gives the same groups in the
@@ -142,11 +142,12 @@ class Recurrence:
 
         for position in range(len(index.keys)):
             found = index.candidates(position, CANDIDATE_TERMS, CANDIDATE_POSTINGS)
+            own, least = reviews[position], threshold / 4  # less in common than that: no link
             mine = None
-            for other in heapq.nlargest(CANDIDATES, found, key=lambda k: (found[k], -k)):
-                partial = found[other]
-                if other <= position or partial < threshold / 4 or reviews[other] == reviews[position]:
-                    continue  # seen from the other side, too little in common, or one review
+            for partial, other in heapq.nlargest(CANDIDATES, (
+                    (partial, -other) for other, partial in found.items()
+                    if partial >= least and reviews[other] != own)):
+                other = -other
                 if partial < threshold:  # the heaviest terms alone do not settle it
                     mine = mine or index.vector(position)
                     partial = sum(value * mine.get(term, 0.0) for term, value
@@ -175,8 +176,8 @@ class Recurrence:
         groups = []
         for lead, members in stars:
             recs = [rows[keys[m]] for m in members]
-            nearest = max((o for o in near[lead][0] if o in members),
-                          key=lambda o: (dict(zip(*near[lead])).get(o, 0), -o))
+            scores = dict(zip(*near[lead]))
+            nearest = max((o for o in members if o != lead), key=lambda o: (scores[o], -o))
             years = sorted((r["published"] or "")[:4] for r in recs if r["published"])
             statuses = [r["status"] for r in recs]
             central = rows[keys[lead]]
