@@ -19,8 +19,8 @@ def similar(reference, filters, limit, fmt, style, headers, where):
     and the words that made them alike.
 
     Alike means sharing what is asked, weighted by how rare the words are in the catalogue;
-    glossary terms count as one (DVDS = Clare's Law), and pairs of neighbouring words count
-    more than words apart. 'dhr recurring' groups the ones that say the same thing.
+    glossary terms count as one (DVDS = Clare's Law), pairs of neighbouring words count more
+    than words apart, and the names of the addressees and the CSP do not count. 'dhr recurring' groups the ones that say the same thing.
 
     \b
     Example:
@@ -46,8 +46,8 @@ def recurring(min_reviews, members, filters, fmt, style, headers, where):
     """Lessons that reviews keep repeating: groups of recommendations from different reviews
     that say the same thing, most repeated first.
 
-    For each group: its most central recommendation, how many recommendations, reviews and
-    CSPs, the first and last year, the agencies and sectors addressed, how many are still
+    A group is led by the recommendation most like others; every member is like the lead (one
+    member a review). For each group: the lead, how many recommendations, reviews and CSPs, the first and last year, the agencies and sectors addressed, how many are still
     open, and the words that tie it together. --members lists the recommendations of each;
     --csv and --json give a row per member, with its group.
 
