@@ -96,6 +96,7 @@ STEPS: list[tuple[str, Callable[[sqlite3.Connection], None] | None]] = [
     ("005_status_events", None),                # the table itself comes from schema.sql
     ("006_recommendation_prints", _prints_for_all),
     ("007_lesson_terms", _lesson_terms_for_all),
+    ("008_recommendation_list", None),          # the view itself comes from schema.sql
 ]
 SCHEMA_VERSION = len(STEPS)
 

@@ -1,0 +1,50 @@
+"""The web view: serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .base import cli, db_option
+
+LOCAL = ("127.0.0.1", "localhost", "::1")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; anything but this machine's own lets others read "
+                   "the catalogue.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="The port (0: any free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@db_option
+def serve(host, port, open_browser, where):
+    """Browse the catalogue in a web browser: Datasette on it, read-only, with a readable list
+    of recommendations (search with the glossary, best match first; facets on agency, sector,
+    theme, scope, CSP, year and status) and canned queries. Stop it with Ctrl-C.
+
+    Needs the extra: pip install 'dhr[web]'.
+
+    \b
+    Example:
+        dhr serve
+        dhr serve --port 8123 --open
+    """
+    try:
+        import datasette  # noqa: F401
+    except ImportError:
+        raise click.ClickException("dhr serve needs Datasette: pip install 'dhr[web]'") from None
+    from .. import paths
+    from ..web import serve as start
+
+    path = Path(where.db) if where.db else paths.catalogue()
+    if not path.is_file():
+        raise click.ClickException(f"{path}: no catalogue here yet; import reviews first "
+                                   f"(dhr import FILE)")
+    where.open(write=True).close()  # an older catalogue gets the list the site shows
+    if host not in LOCAL:
+        click.echo(f"dhr: warning: serving on {host}: anyone who can reach this machine on port "
+                   f"{port} can read the catalogue", err=True)
+    click.echo(f"dhr: serving {path} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    start(path, host, port, open_browser, where.taxonomy_path(), where.aliases_path())
