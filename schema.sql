@@ -171,13 +171,12 @@ CREATE TABLE IF NOT EXISTS lesson_terms (
 ) WITHOUT ROWID;
 
 -- One readable row per recommendation, for Datasette (dhr serve) and anyone reading the file
--- by hand: its review, CSP, year, number and text, and JSON lists of its addressees (as
--- written), sectors, themes and each addressee's current status; scope is national when any
--- addressee is. `search` is the full-text index's own column, so that "search MATCH ..."
+-- by hand: its review, number and text, JSON lists of its addressees (as written), sectors,
+-- themes and each addressee's current status, its scope (national when any addressee is), and
+-- the review's CSP, year and date of publication. `search` is the full-text index's own column, so that "search MATCH ..."
 -- searches the list and `rank` is then how well each row matches (bm25: lower is better).
 CREATE VIEW IF NOT EXISTS recommendation_list AS
-SELECT r.id AS id, v.key AS review, v.csp AS csp, v.published AS published,
-       substr(v.published, 1, 4) AS year, r.number AS number, r.text AS text,
+SELECT r.id AS id, v.key AS review, r.number AS number, r.text AS text,
        (SELECT json_group_array(written) FROM (
             SELECT written FROM recommendation_agencies
             WHERE recommendation = r.id ORDER BY position)) AS agencies,
@@ -199,6 +198,7 @@ SELECT r.id AS id, v.key AS review, v.csp AS csp, v.published AS published,
                   UNION ALL SELECT '', 0 WHERE NOT EXISTS (
                       SELECT 1 FROM recommendation_agencies WHERE recommendation = r.id)) w
             ORDER BY w.position)) AS statuses,
+       v.csp AS csp, substr(v.published, 1, 4) AS year, v.published AS published,
        v.source_url AS source_url,
        f.rank AS rank,
        f.recommendations_fts AS search

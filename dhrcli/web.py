@@ -81,8 +81,8 @@ def metadata(database: str) -> dict:
                        "status. The search box applies dhr's glossary (DVDS also finds Clare's "
                        "Law) and lists the best match first; facets narrow what is shown.",
         "sort": "rank",
-        "facets": ["csp", "year", "scope", {"array": "agencies"}, {"array": "sectors"},
-                   {"array": "themes"}, {"array": "statuses"}],
+        "facets": [{"array": "agencies"}, {"array": "sectors"}, {"array": "themes"}, "scope",
+                   "csp", "year", {"array": "statuses"}],
         "columns": {
             "id": "The recommendation's number in this catalogue (links to its own page).",
             "review": "The review's id (links to the review).",

@@ -13,6 +13,8 @@ from markupsafe import Markup, escape
 
 from .web import LIST
 
+LISTS = ("agencies", "sectors", "themes", "statuses")  # the list's columns that hold JSON lists
+
 _settings: dict = {"taxonomy": None, "aliases": None}
 _loaded: dict = {}
 
@@ -77,6 +79,16 @@ def asgi_wrapper(datasette):
 
 
 @hookimpl
+def extra_body_script(table):
+    """Room for the text of a recommendation: it is what a person reads."""
+    if table in (LIST, "recommendations"):
+        return ("var style = document.createElement('style'); style.textContent = "
+                "'td.col-text { min-width: 32em; } td.col-rank, td.col-published { "
+                "white-space: nowrap; }'; document.head.appendChild(style);")
+    return ""
+
+
+@hookimpl
 def prepare_connection(conn):
     conn.create_function("dhr_agency_keys", 1, agency_keys)
 
@@ -105,6 +117,8 @@ def render_cell(value, column, table, database, datasette):
     if table == LIST:
         if column == "search":
             return ""
+        if column in LISTS and isinstance(value, str) and value.startswith("["):
+            return "; ".join(json.loads(value))  # a list a person reads, not JSON
         if column == "id" and value is not None:
             return Markup(f'<a href="{datasette.urls.row(database, "recommendations", value)}">'
                           f'{int(value)}</a>')
