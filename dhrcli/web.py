@@ -1,15 +1,8 @@
-"""The web view: what `dhr serve` gives Datasette - the metadata (titles, descriptions, hidden
-tables, facets, canned queries) and a plugin that makes the list of recommendations search as
-`dhr search` does (the glossary applied, best match first) and links rows to their reviews.
-
-Datasette is the optional extra dhr[web]; nothing here is imported without it, except
-`metadata`, which is plain data. The view is read-only: no canned query writes, and Datasette
-0.65 has no other way to write."""
+"""The web view's metadata: what `dhr serve` tells Datasette - titles, descriptions, hidden
+tables, facets and canned queries (none of which writes). Plain data: web_plugin.py holds the
+plugin, the command line starts Datasette."""
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 LIST = "recommendation_list"  # the readable view (schema.sql)
 HIDDEN = ["meta", "migrations", "theme_decisions", "recommendation_prints", "lesson_terms",
@@ -48,7 +41,8 @@ QUERIES = {
     "overdue": {
         "title": "Overdue recommendations: open, and past their target date",
         "description": "Open recommendations whose target date (from the review file or a "
-                       "plan) has passed. dhr overdue also counts six months without a response.",
+                       "plan) has passed. The command line's overdue list also counts six "
+                       "months without a response.",
         "sql": f"SELECT l.review, l.csp, l.number, l.text, l.agencies, l.statuses, t.addressee, "
                f"t.target FROM {LIST} l JOIN recommendations r ON r.id = l.id JOIN targets t ON "
                "t.review = l.review AND t.number = r.number AND t.occurrence = r.occurrence "
@@ -59,7 +53,8 @@ QUERIES = {
     "repeated": {
         "title": "Recommendations repeated almost word for word by other reviews",
         "description": "Pairs of recommendations of different reviews that share a fingerprint "
-                       "of half their words. dhr recurring finds lessons repeated in other words.",
+                       "of half their words. The command line's recurring finds lessons "
+                       "repeated in other words.",
         "sql": "SELECT va.key AS review, ra.number, ra.text, vb.key AS repeated_in, "
                "rb.number AS as_number, rb.text AS repeated_text FROM recommendation_prints pa "
                "JOIN recommendation_prints pb ON pb.print = pa.print "
@@ -110,7 +105,8 @@ def metadata(database: str) -> dict:
     tables["agencies"] = {"title": "Agencies", "description": "The bodies recommendations are "
                           "addressed to, as dhr's registry names them, with sector and scope."}
     tables["status_events"] = {"title": "Status events", "description": "Follow-up: each "
-                               "change of status recorded for an addressee (dhr status, a plan)."}
+                               "change of status recorded for an addressee (by hand or from a "
+                               "plan)."}
     tables["targets"] = {"title": "Targets", "description": "When recommendations are due."}
     return {
         "title": "dhr: recommendations of Domestic Homicide Reviews",
@@ -121,26 +117,3 @@ def metadata(database: str) -> dict:
         "source": "dhr catalogue",
         "databases": {database: {"tables": tables, "queries": QUERIES}},
     }
-
-
-def serve(path: Path, host: str, port: int, open_browser: bool, taxonomy: Path | None,
-          aliases: Path | None) -> None:
-    """Start Datasette on the catalogue at `path` until interrupted. ImportError without it."""
-    import tempfile
-
-    from datasette import cli as datasette_cli
-    from datasette.plugins import pm
-
-    from . import web_plugin
-
-    web_plugin.configure(taxonomy, aliases)
-    if not pm.is_registered(web_plugin):
-        pm.register(web_plugin, name="dhr")
-    with tempfile.TemporaryDirectory() as folder:
-        meta = Path(folder) / "metadata.json"
-        meta.write_text(json.dumps(metadata(path.stem)), encoding="utf-8")
-        args = ["serve", str(path), "--metadata", str(meta), "--host", host, "--port", str(port),
-                "--setting", "default_page_size", "50", "--setting", "sql_time_limit_ms", "5000"]
-        if open_browser:
-            args.append("--open")
-        datasette_cli.cli.main(args, prog_name="dhr serve", standalone_mode=True)

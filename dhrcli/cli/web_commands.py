@@ -36,7 +36,6 @@ def serve(host, port, open_browser, where):
     except ImportError:
         raise click.ClickException("dhr serve needs Datasette: pip install 'dhr[web]'") from None
     from .. import paths
-    from ..web import serve as start
 
     path = Path(where.db) if where.db else paths.catalogue()
     if not path.is_file():
@@ -47,4 +46,29 @@ def serve(host, port, open_browser, where):
         click.echo(f"dhr: warning: serving on {host}: anyone who can reach this machine on port "
                    f"{port} can read the catalogue", err=True)
     click.echo(f"dhr: serving {path} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    start(path, host, port, open_browser, where.taxonomy_path(), where.aliases_path())
+    _datasette(path, host, port, open_browser, where)
+
+
+def _datasette(path: Path, host: str, port: int, open_browser: bool, where) -> None:
+    """Datasette's own command line, in this process, with dhr's plugin registered and its
+    metadata in a temporary file."""
+    import json
+    import tempfile
+
+    from datasette import cli as datasette_cli
+    from datasette.plugins import pm
+
+    from .. import web_plugin
+    from ..web import metadata
+
+    web_plugin.configure(where.taxonomy_path(), where.aliases_path())
+    if not pm.is_registered(web_plugin):
+        pm.register(web_plugin, name="dhr")
+    with tempfile.TemporaryDirectory() as folder:
+        meta = Path(folder) / "metadata.json"
+        meta.write_text(json.dumps(metadata(path.stem)), encoding="utf-8")
+        args = ["serve", str(path), "--metadata", str(meta), "--host", host, "--port", str(port),
+                "--setting", "default_page_size", "50", "--setting", "sql_time_limit_ms", "5000"]
+        if open_browser:
+            args.append("--open")
+        datasette_cli.cli.main(args, prog_name="dhr serve", standalone_mode=True)
