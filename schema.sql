@@ -170,38 +170,5 @@ CREATE TABLE IF NOT EXISTS lesson_terms (
     df   INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- One readable row per recommendation, for Datasette (dhr serve) and anyone reading the file
--- by hand: its review, number and text, JSON lists of its addressees (as written), sectors,
--- themes and each addressee's current status, its scope (national when any addressee is), and
--- the review's CSP, year and date of publication. `search` is the full-text index's own column, so that "search MATCH ..."
--- searches the list and `rank` is then how well each row matches (bm25: lower is better).
-CREATE VIEW IF NOT EXISTS recommendation_list AS
-SELECT r.id AS id, v.key AS review, r.number AS number, r.text AS text,
-       (SELECT json_group_array(written) FROM (
-            SELECT written FROM recommendation_agencies
-            WHERE recommendation = r.id ORDER BY position)) AS agencies,
-       (SELECT json_group_array(sector) FROM (
-            SELECT a.sector FROM recommendation_agencies ra JOIN agencies a ON a.id = ra.agency
-            WHERE ra.recommendation = r.id GROUP BY a.sector ORDER BY min(ra.position))) AS sectors,
-       CASE WHEN EXISTS (
-            SELECT 1 FROM recommendation_agencies ra JOIN agencies a ON a.id = ra.agency
-            WHERE ra.recommendation = r.id AND a.national) THEN 'national' ELSE 'local' END AS scope,
-       (SELECT json_group_array(theme) FROM (
-            SELECT theme FROM recommendation_themes WHERE recommendation = r.id
-            ORDER BY theme)) AS themes,
-       (SELECT json_group_array(state) FROM (
-            SELECT coalesce((SELECT e.status FROM status_events e WHERE e.review = v.key
-                AND e.number = r.number AND e.occurrence = r.occurrence AND e.addressee = w.written
-                AND e.withdrawn_at IS NULL ORDER BY e.date DESC, e.id DESC LIMIT 1),
-                'awaiting-response') AS state
-            FROM (SELECT written, position FROM recommendation_agencies WHERE recommendation = r.id
-                  UNION ALL SELECT '', 0 WHERE NOT EXISTS (
-                      SELECT 1 FROM recommendation_agencies WHERE recommendation = r.id)) w
-            ORDER BY w.position)) AS statuses,
-       v.csp AS csp, substr(v.published, 1, 4) AS year, v.published AS published,
-       v.source_url AS source_url,
-       f.rank AS rank,
-       f.recommendations_fts AS search
-FROM recommendations_fts f
-JOIN recommendations r ON r.id = f.rowid
-JOIN reviews v ON v.id = r.review;
+-- The view recommendation_list (one readable row per recommendation) is made by migrations.py,
+-- from the same column expressions the listing commands use.

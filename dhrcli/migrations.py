@@ -28,6 +28,45 @@ def schema_sql() -> str:
     raise DhrError("schema.sql is missing from this installation of dhr; reinstall it")
 
 
+# The current state of each addressee of recommendation r (of review v), in order: its latest
+# status event by date that is not withdrawn, else awaiting-response. A recommendation with no
+# addressee has one, '' (the recommendation as a whole).
+STATES_OF = """SELECT coalesce((SELECT e.status FROM status_events e WHERE e.review = v.key
+    AND e.number = r.number AND e.occurrence = r.occurrence AND e.addressee = w.written
+    AND e.withdrawn_at IS NULL ORDER BY e.date DESC, e.id DESC LIMIT 1), 'awaiting-response') AS state
+  FROM (SELECT written, position FROM recommendation_agencies WHERE recommendation = r.id
+        UNION ALL SELECT '', 0 WHERE NOT EXISTS (
+            SELECT 1 FROM recommendation_agencies WHERE recommendation = r.id)) w"""
+# What every listing shows of recommendation r (of review v) beyond its own columns: JSON lists
+# of its addressees as written, their sectors, its themes and each addressee's state, and its
+# scope (national when any addressee is). queries.py and the view below both use it.
+LIST_COLUMNS = f"""(SELECT json_group_array(written) FROM (
+            SELECT written FROM recommendation_agencies
+            WHERE recommendation = r.id ORDER BY position)) AS agencies,
+       (SELECT json_group_array(sector) FROM (
+            SELECT a.sector FROM recommendation_agencies ra JOIN agencies a ON a.id = ra.agency
+            WHERE ra.recommendation = r.id GROUP BY a.sector ORDER BY min(ra.position))) AS sectors,
+       CASE WHEN EXISTS (
+            SELECT 1 FROM recommendation_agencies ra JOIN agencies a ON a.id = ra.agency
+            WHERE ra.recommendation = r.id AND a.national) THEN 'national' ELSE 'local' END AS scope,
+       (SELECT json_group_array(theme) FROM (
+            SELECT theme FROM recommendation_themes WHERE recommendation = r.id
+            ORDER BY theme)) AS themes,
+       (SELECT json_group_array(state) FROM ({STATES_OF} ORDER BY w.position)) AS statuses"""
+# One readable row per recommendation, for Datasette (dhr's web view) and anyone reading the
+# file by hand: review, number, text, the columns above, and the review's CSP, year and date.
+# `search` is the full-text index's own column, so that "search MATCH ..." searches the list
+# and `rank` is then how well each row matches (bm25: lower is better).
+LIST_VIEW = f"""CREATE VIEW IF NOT EXISTS recommendation_list AS
+SELECT r.id AS id, v.key AS review, r.number AS number, r.text AS text,
+       {LIST_COLUMNS},
+       v.csp AS csp, substr(v.published, 1, 4) AS year, v.published AS published,
+       v.source_url AS source_url, f.rank AS rank, f.recommendations_fts AS search
+FROM recommendations_fts f
+JOIN recommendations r ON r.id = f.rowid
+JOIN reviews v ON v.id = r.review"""
+
+
 def _base_keys_for_all(db: sqlite3.Connection) -> None:
     """Reviews given an id get the base key too, so that a record without an id (the same
     review from another source, or exported and imported again) can find them."""
@@ -96,7 +135,7 @@ STEPS: list[tuple[str, Callable[[sqlite3.Connection], None] | None]] = [
     ("005_status_events", None),                # the table itself comes from schema.sql
     ("006_recommendation_prints", _prints_for_all),
     ("007_lesson_terms", _lesson_terms_for_all),
-    ("008_recommendation_list", None),          # the view itself comes from schema.sql
+    ("008_recommendation_list", None),          # the view itself is LIST_VIEW, made by _schema
 ]
 SCHEMA_VERSION = len(STEPS)
 
@@ -149,6 +188,7 @@ def _schema(db: sqlite3.Connection) -> None:
         if statement.strip() and not all(
                 line.strip().startswith("--") or not line.strip() for line in statement.splitlines()):
             db.execute(statement)
+    db.execute(LIST_VIEW)
 
 
 def _record(db: sqlite3.Connection, names: list[str]) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from . import followup
 from .fts import HIGHLIGHT
 from .lookup import Names
+from .migrations import LIST_COLUMNS, STATES_OF
 from .records import DhrError
 from .store import Store, fts_missing
 
@@ -20,36 +21,15 @@ REC_COLUMNS = ["review_id", "csp", "title", "published", "year_of_death", "numbe
                "agencies", "sectors", "scope", "status", "themes", "source_url"]
 SEARCH_COLUMNS = REC_COLUMNS + ["rank", "snippet"]
 
-_REC_SELECT = """
+_REC_SELECT = f"""
 SELECT r.id AS _id, v.key AS review_id, v.csp, v.title, v.published, v.year_of_death, r.number, r.text,
-       (SELECT json_group_array(written) FROM (
-            SELECT written FROM recommendation_agencies
-            WHERE recommendation = r.id ORDER BY position)) AS agencies,
-       (SELECT json_group_array(sector) FROM (
-            SELECT a.sector FROM recommendation_agencies ra JOIN agencies a ON a.id = ra.agency
-            WHERE ra.recommendation = r.id GROUP BY a.sector ORDER BY min(ra.position))) AS sectors,
-       CASE WHEN EXISTS (
-            SELECT 1 FROM recommendation_agencies ra JOIN agencies a ON a.id = ra.agency
-            WHERE ra.recommendation = r.id AND a.national) THEN 'national' ELSE 'local' END AS scope,
-       (SELECT json_group_array(theme) FROM (
-            SELECT theme FROM recommendation_themes WHERE recommendation = r.id
-            ORDER BY theme)) AS themes,
-       (SELECT json_group_array(state) FROM ({states} ORDER BY w.position)) AS statuses,
-       v.source_url{extra}
-FROM {source}
+       {LIST_COLUMNS.replace("{", "{{").replace("}", "}}")},
+       v.source_url{{extra}}
+FROM {{source}}
 JOIN reviews v ON v.id = r.review
 """
 _REC_ORDER = "v.published, v.key, r.sort_key, r.position"
-# The current state of each addressee of recommendation r (of review v), in order: its latest
-# status event by date that is not withdrawn, else awaiting-response. A recommendation with no
-# addressee has one, '' (the recommendation as a whole).
-_STATES_OF = """SELECT coalesce((SELECT e.status FROM status_events e WHERE e.review = v.key
-    AND e.number = r.number AND e.occurrence = r.occurrence AND e.addressee = w.written
-    AND e.withdrawn_at IS NULL ORDER BY e.date DESC, e.id DESC LIMIT 1), 'awaiting-response') AS state
-  FROM (SELECT written, position FROM recommendation_agencies WHERE recommendation = r.id
-        UNION ALL SELECT '', 0 WHERE NOT EXISTS (
-            SELECT 1 FROM recommendation_agencies WHERE recommendation = r.id)) w"""
-_REC_SELECT = _REC_SELECT.replace("{states}", _STATES_OF.replace("{", "{{").replace("}", "}}"))
+_STATES_OF = STATES_OF
 _SECTOR_OF = ("r.id IN (SELECT ra.recommendation FROM recommendation_agencies ra "
               "JOIN agencies a ON a.id = ra.agency WHERE a.{})")
 
