@@ -102,12 +102,18 @@ def metadata(database: str) -> dict:
         "title": "Recommendations (as stored)", "label_column": "number",
         "description": "The stored rows; the Recommendations list reads better.",
     }
-    tables["agencies"] = {"title": "Agencies", "description": "The bodies recommendations are "
+    tables["agencies"] = {"title": "Agencies", "label_column": "name", "description": "The bodies recommendations are "
                           "addressed to, as dhr's registry names them, with sector and scope."}
     tables["status_events"] = {"title": "Status events", "description": "Follow-up: each "
                                "change of status recorded for an addressee (by hand or from a "
                                "plan)."}
     tables["targets"] = {"title": "Targets", "description": "When recommendations are due."}
+    tables["recommendation_agencies"] = {
+        "title": "Addressees", "description": "Which recommendation went to which agency; "
+        "written is the name as the review gave it."}
+    tables["recommendation_themes"] = {
+        "title": "Themes of recommendations", "description": "Each recommendation's themes: "
+        "source says whether the rules or a person gave it, reason what matched (JSON)."}
     return {
         "title": "dhr: recommendations of Domestic Homicide Reviews",
         "description_html": (f'A catalogue of Domestic Homicide Review recommendations, made by '

@@ -171,3 +171,16 @@ def test_serve_without_a_catalogue_says_so(tmp_path):
     result = run("serve", "--db", tmp_path / "none.db")
     assert result.exit_code == 1 and "no catalogue here yet" in result.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(catalogue_path):
+    if not HAVE_DATASETTE:
+        pytest.skip("needs the dhr[web] extra")
+    assert run("import", NORFOLK).exit_code == 0
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        result = run("serve", "--port", port)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: cannot listen on 127.0.0.1 port {port} (Address already in use); choose "
+        f"another with --port"]

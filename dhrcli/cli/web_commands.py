@@ -41,6 +41,8 @@ def serve(host, port, open_browser, where):
     if not path.is_file():
         raise click.ClickException(f"{path}: no catalogue here yet; import reviews first "
                                    f"(dhr import FILE)")
+    if port:
+        _port_free(host, port)
     where.open(write=True).close()  # an older catalogue gets the list the site shows
     if host not in LOCAL:
         click.echo(f"dhr: warning: serving on {host}: anyone who can reach this machine on port "
@@ -72,3 +74,17 @@ def _datasette(path: Path, host: str, port: int, open_browser: bool, where) -> N
         if open_browser:
             args.append("--open")
         datasette_cli.cli.main(args, prog_name="dhr serve", standalone_mode=True)
+
+
+def _port_free(host: str, port: int) -> None:
+    """A one-line error, before anything starts, when the address cannot be listened on."""
+    import os
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise click.ClickException(f"cannot listen on {host} port {port} ({reason}); choose "
+                                   f"another with --port") from None
