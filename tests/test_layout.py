@@ -98,7 +98,7 @@ LAYERS = [  # top to bottom: a module imports only from its own layer or those b
     {"store"},
     {"migrations"},
     {"readers", "building", "csv_reader", "json_reader", "page_reader", "yaml_reader", "split", "tables",
-     "words"},
+     "words", "documents", "outline"},
     {"output", "report", "charts"},
     {"agencies", "themes", "sectors", "fts", "followup", "plans", "web"},
     {"lessons"},

@@ -216,7 +216,7 @@ def test_a_folder_with_three_good_files_and_one_bad(tmp_path, catalogue_path):
     shutil.copy(PAGES / "bristol_table.md", folder / "bristol.md")
     write(folder / "a.yaml", "csp: A\nrecommendations: [{text: a}]\n")
     write(folder / "bad.yaml", "csp: B\nrecommendations: []\n")
-    write(folder / "notes.docx", "not read")
+    write(folder / "notes.odt", "not read")
     result = run("import", folder)
     assert result.exit_code == 1
     assert "bad.yaml:2: review 'B': 'recommendations' is empty" in result.stderr

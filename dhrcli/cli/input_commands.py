@@ -98,9 +98,10 @@ def _counts(summary, failed: str = "failed") -> str:
 def import_(files, quiet, dry_run, replace, max_size, where):
     """Import review files and library pages into the catalogue.
 
-    Reads review files (YAML, JSON or JSON lines, CSV or TSV as dhr writes them) and DHR
-    library summary pages (plain text, Markdown or saved HTML). A folder imports every such
-    file below it; - reads standard input. Each file is imported whole, in one transaction,
+    Reads review files (YAML, JSON or JSON lines, CSV or TSV as dhr writes them), DHR
+    library summary pages (plain text, Markdown or saved HTML), and overview reports as PDF
+    or Word (with the extra dhr[documents]; REPORT.pdf.yaml beside one gives the review's
+    fields it does not state). A folder imports every such file below it; - reads standard input. Each file is imported whole, in one transaction,
     or not at all: a file with any invalid review is rejected with one line per problem, and
     the other files are still imported. Importing a file again updates its reviews in place
     and says what changed. A review without an id that would replace most of the

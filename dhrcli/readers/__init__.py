@@ -6,8 +6,10 @@ Nothing outside this package knows a file format. `read` picks the reader for a 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from ..records import InputError, Raw
+from . import documents
 
 
 def decode(data: bytes, where: str) -> str:
@@ -26,7 +28,9 @@ def decode(data: bytes, where: str) -> str:
 
 
 SUPPORTED = (".yaml", ".yml", ".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".txt", ".md",
-             ".markdown", ".html", ".htm")
+             ".markdown", ".html", ".htm", ".pdf", ".docx")
+DOCUMENTS = (".pdf", ".docx")
+SIDECAR = ".yaml"  # report.pdf.yaml: the review's fields that report.pdf does not state
 
 
 PAGE_ONLY = (".txt", ".md", ".markdown", ".html", ".htm")  # read only when they hold a page
@@ -37,7 +41,10 @@ def wanted(data: bytes, name: str) -> bool:
     it is a summary page (a folder of reviews may hold notes and read-me files)."""
     from . import page_reader
 
-    if not name.lower().endswith(PAGE_ONLY):
+    lower = name.lower()
+    if lower.endswith(tuple(d + SIDECAR for d in DOCUMENTS)):
+        return not Path(name[:-len(SIDECAR)]).is_file()  # a document's sidecar, read with it
+    if not lower.endswith(PAGE_ONLY):
         return True
     try:
         return page_reader.looks_like_page(decode(data, name))
@@ -54,6 +61,8 @@ def read(data: bytes, where: str, known: Callable[[str], bool] | None = None,
     `first_words` help the page reader find where a text ends and its addressee begins."""
     from . import csv_reader, json_reader, page_reader, yaml_reader
 
+    if documents.is_pdf(data) or documents.is_docx(data, where) or where.lower().endswith(DOCUMENTS):
+        return iter([_document(data, where, known)])
     text = decode(data, where)
     if page_reader.looks_like_page(text):
         return page_reader.read(text, where, known, first_words)
@@ -66,3 +75,26 @@ def read(data: bytes, where: str, known: Callable[[str], bool] | None = None,
         raise InputError([f"{where}: not a DHR library summary page (no 'CSP:' header and no "
                           f"'# Recommendation Addressed to' list or table)"])
     return yaml_reader.read(text, where)
+
+
+def _document(data: bytes, where: str, known: Callable[[str], bool] | None) -> Raw:
+    """One review from an overview report (PDF or Word), with the fields of its sidecar file
+    (`report.pdf.yaml`, when there is one) over those the document states."""
+    from . import outline, yaml_reader
+
+    if documents.is_pdf(data):
+        lines, unit = documents.pdf_lines(data, where), "page"
+    elif documents.is_docx(data, where):
+        lines, unit = documents.docx_lines(data, where), "paragraph"
+    else:
+        raise InputError([f"{where}: not a PDF or Word document (it does not start as one); "
+                          f"is the file complete?"])
+    fields: dict = {}
+    sidecar = Path(where + SIDECAR)
+    if sidecar.is_file():
+        found = list(yaml_reader.read(decode(sidecar.read_bytes(), str(sidecar)), str(sidecar)))
+        if len(found) != 1 or not isinstance(found[0].data, dict):
+            raise InputError([f"{sidecar}: a sidecar holds one mapping of review fields "
+                              f"(csp, id, title, published, ...)"])
+        fields = found[0].data
+    return outline.read(lines, where, known, fields, unit)

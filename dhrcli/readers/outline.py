@@ -1,0 +1,222 @@
+"""The recommendations of an overview report, from its lines (documents.py): the
+"Recommendations" section, its numbered paragraphs (1, 1.1, 10.1.2, R1, "Recommendation 3:",
+with a) and i) sub-paragraphs), the agency headings that give the addressees of the paragraphs
+under them, addressees named at the start of the text ("That the CCG ..."), and the review's
+own fields where the document states them. What was inferred is noted for a person to check."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..records import InputError, Raw
+
+SECTION = re.compile(
+    r"^#?\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:(?:summary|list|table) of |lessons (?:learn[et]d? )?and |"
+    r"key |the )?recommendations?(?: and (?:learning|lessons))?\s*:?$", re.I)
+SECTION_END = re.compile(
+    r"^#?\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:appendix|annex|glossary|references|bibliography|"
+    r"action plan|conclusions?|terms of reference|signed|chair)\b", re.I)
+ITEM = re.compile(
+    r"^(?:recommendation\s+)?(?P<number>R?\d{1,3}(?:\.\d{1,3}){0,3}|[a-h]|[ivx]{1,4})"
+    r"(?:[.):]|\s*[-\u2013])?\s+(?P<rest>\S.*)$", re.I)
+SUB = re.compile(r"^\(?(?P<number>[a-h]|[ivx]{1,4})\)\s+(?P<rest>\S.*)$")
+GROUPS = re.compile(r"^#?\s*(?:single|multi)[- ]agency(?: recommendations?)?$|^#?\s*(?:panel|"
+                    r"national|local|overarching|partnership) recommendations?$", re.I)
+CONNECTOR = re.compile(r"(?:\b(?:of|and|the|for|in|on)|[&;,])$", re.I)
+BODIES = frozenset("""police constabulary council nhs trust service services care office ministry
+department partnership board icb ccg housing group ltd limited probation prosecution hospital
+hospitals aid refuge agency agencies practice practices commissioner government authority
+association centre team unit court courts school schools college university""".split())
+LOWER = frozenset("of and the for in on at to s".split())  # words a body's name keeps small
+THAT = re.compile(r"^(?:it is recommended that|that|we recommend that)\s+(?:the\s+)?", re.I)
+CSP = re.compile(r"\b((?:[A-Z][\w'’&-]*[ \t]+){1,5}Community Safety Partnership|Safer[ \t]+"
+                 r"[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?|Safe[ \t]+[A-Z][\w'’-]+[ \t]+Partnership)\b")
+MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+         r"December)")
+PUBLISHED = re.compile(rf"\b(?:published|date of publication|final version|dated?)\W+"
+                       rf"((?:\d{{1,2}}\s+)?{MONTH}\s+\d{{4}})", re.I)
+DEATH = re.compile(rf"\b(?:died|death|killed|homicide)\b[^.]{{0,80}}?\bin\s+(?:{MONTH}\s+)?"
+                   rf"((?:19|20)\d\d)\b", re.I)
+
+
+def read(lines: list[tuple[int, str]], where: str, known: Callable[[str], bool] | None,
+         fields: dict, unit: str = "page") -> Raw:
+    """One review from a document's (page, line) pairs. `fields` (from a sidecar file) wins
+    over what the document states; `unit` names what the numbers are, for the notes."""
+    starts = [i for i, (_, line) in enumerate(lines) if SECTION.match(line)]
+    if not starts:
+        raise InputError([f"{where}: no recommendations found: no section headed "
+                          f"'Recommendations' (or 'Summary of recommendations', 'Lessons and "
+                          f"recommendations') in {len({p for p, _ in lines})} {unit}s"])
+    data: dict = {**_stated(lines[:starts[0]] or lines[:60])}
+    raw = Raw(data, {(): 1})
+    recs: list[dict] = []
+    seen: dict[str, int] = {}
+    for start in starts:
+        _section(lines, start, where, known, raw, recs, seen, unit)
+    if not recs:
+        raise InputError([f"{where}: no recommendations found under the 'Recommendations' "
+                          f"heading ({unit} {lines[starts[0]][0]}): no numbered paragraphs"])
+    data.update({key: value for key, value in fields.items() if key != "recommendations"})
+    data["recommendations"] = recs
+    sections = ", ".join(str(lines[i][0]) for i in starts)
+    raw.notes.append((None, f"{len({page for page, _ in lines})} {unit}s with text; "
+                            f"'Recommendations' section on {unit} {sections}; {len(recs)} "
+                            f"recommendations read"))
+    return raw
+
+
+def _stated(lines: list[tuple[int, str]]) -> dict:
+    """CSP, date of publication and year of death, where the front of the document says them."""
+    text = "\n".join(line for _, line in lines)
+    found: dict = {}
+    match = CSP.search(text)
+    if match:
+        found["csp"] = " ".join(match.group(1).split())
+    match = PUBLISHED.search(text) or re.search(rf"^((?:\d{{1,2}}\s+)?{MONTH}\s+\d{{4}})$", text,
+                                                re.M)
+    if match:
+        found["published"] = match.group(1)
+    match = DEATH.search(text)
+    if match:
+        found["year_of_death"] = int(match.group(1))
+    return found
+
+
+def _section(lines, start, where, known, raw, recs, seen, unit) -> None:
+    """The numbered paragraphs from the heading at `start` to the end of its section."""
+    addressees: list[str] | None = None
+    guessed = False
+    heading: str | None = None  # the heading just read, while no paragraph follows it
+    current: dict | None = None
+    parent = None
+    for index in range(start + 1, len(lines)):
+        page, line = lines[index]
+        line = line.lstrip("# ").strip() if line.startswith("#") else line
+        if SECTION_END.match(line) or SECTION.match(line):
+            break
+        sub = SUB.match(line)
+        item = None if sub else ITEM.match(line)
+        if item and _is_heading(item.group("rest")) and not item.group("number").isdigit():
+            item = None
+        if sub and current is not None and parent is not None:
+            current = _add(recs, seen, raw, f"{parent} {sub.group('number')}", sub.group("rest"),
+                           addressees, guessed, page, unit, known)
+            continue
+        if item and len(item.group("rest").split()) >= 4:
+            parent = item.group("number")
+            current = _add(recs, seen, raw, parent, item.group("rest"), addressees, guessed,
+                           page, unit, known)
+            continue
+        if GROUPS.match(line):
+            addressees, guessed, current, heading = [], False, None, None
+            continue
+        ended = current is None or current["text"].rstrip()[-1:] in ".;:!?)"
+        if _is_heading(line) and (ended or _names_agency(line, known)):
+            if heading is not None and current is None:  # a heading run over two lines
+                joined = f"{heading} {line}"
+                if CONNECTOR.search(heading) or (guessed and not _heading_names(joined, known)[1]):
+                    line = joined
+            heading = line
+            addressees, guessed = _heading_names(line, known)
+            current = None
+            continue
+        heading = None
+        if current is not None:  # the paragraph goes on (a new line, or a new page)
+            joined = current["text"]
+            if re.search(r"[a-z]-$", joined) and line[:1].islower():
+                current["text"] = joined[:-1] + line
+            else:
+                current["text"] = f"{joined} {line}"
+
+
+def _is_heading(line: str) -> bool:
+    """A short line that does not read as a sentence: an agency or a part of the section."""
+    words = line.split()
+    return (0 < len(words) <= 12 and line[-1:] not in ".;:,"
+            and not THAT.match(line) and line[:1].isupper())
+
+
+def _names_agency(line: str, known: Callable[[str], bool] | None) -> bool:
+    """Whether a line names an agency (or several): one dhr knows, or a line in title case
+    with a word bodies are named by ("Norfolk County Council, Children's Social Care")."""
+    if known is not None and (known(line) or not _heading_names(line, known)[1]
+                              and len(_heading_names(line, known)[0]) > 1):
+        return True
+    words = re.findall(r"[^\W_]+", line)
+    return (bool(words) and all(w[:1].isupper() or w.isdigit() or w.lower() in LOWER for w in words)
+            and any(w.lower() in BODIES for w in words))
+
+
+def _heading_names(line: str, known: Callable[[str], bool] | None) -> tuple[list[str], bool]:
+    """The addressees a heading names: split at ';', then at ',' and ' and ' where each part
+    is a name dhr knows. (names, whether the split is a guess)."""
+    parts = [part.strip() for part in line.split(";") if part.strip()]
+    if len(parts) > 1 or known is None:
+        return parts, False
+    pieces = [piece for piece in re.split(r",\s*|\s+and\s+|\s*&\s*", line) if piece]
+    for size in range(2, len(pieces) + 1):
+        found = _segment(pieces, size, known)
+        if found:
+            return found, False
+    return [line], not known(line)
+
+
+def _segment(pieces: list[str], parts: int, known) -> list[str] | None:
+    """`pieces` joined back into `parts` names that dhr knows, or None."""
+    if parts == 1:
+        whole = _join(pieces)
+        return [whole] if known(whole) else None
+    for cut in range(1, len(pieces)):
+        head = _join(pieces[:cut])
+        if known(head):
+            rest = _segment(pieces[cut:], parts - 1, known)
+            if rest:
+                return [head] + rest
+    return None
+
+
+def _join(pieces: list[str]) -> str:
+    return " and ".join(pieces)
+
+
+def _add(recs, seen, raw, number, text, addressees, guessed, page, unit, known) -> dict:
+    """A recommendation, or the one already read with the same text (an executive summary
+    lists them again)."""
+    key = " ".join(text.casefold().split())[:200]
+    if key in seen:
+        return {"text": ""}  # a copy: what follows it is not added to the first
+    rec: dict = {"number": number, "text": text}
+    position = len(recs)
+    if addressees:
+        rec["to"] = list(addressees)
+        if guessed:
+            raw.uncertain += 1
+            raw.notes.append((position, f"{unit} {page}: the addressee is the heading above it, "
+                                        f"{addressees[0]!r}, which is no agency dhr knows"))
+    else:
+        named = _named_in_text(text, known)
+        if named:
+            rec["to"] = [named]
+            raw.uncertain += 1
+            raw.notes.append((position, f"{unit} {page}: addressee {named!r} read from the "
+                                        f"start of the text"))
+        else:
+            raw.notes.append((position, f"{unit} {page}: no addressee found"))
+    raw.lines[("recommendations", position)] = page
+    seen[key] = position
+    recs.append(rec)
+    return rec
+
+
+def _named_in_text(text: str, known: Callable[[str], bool] | None) -> str | None:
+    """An agency the text starts with ("That the CCG reviews ...", "Norfolk Police should")."""
+    if known is None:
+        return None
+    words = THAT.sub("", text).split()
+    for size in range(min(10, len(words)), 0, -1):
+        candidate = " ".join(words[:size]).rstrip(",")
+        if candidate[:1].isupper() and known(candidate):
+            return candidate
+    return None

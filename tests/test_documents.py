@@ -1,0 +1,152 @@
+"""Overview reports read as PDF and Word (the dhr[documents] extra): the Norfolk review printed as
+a report (tests/documents/make_corpus.py) imports to the same catalogue as samples/norfolk.yaml,
+and documents that cannot be read say so in one line, with nothing written."""
+
+import io
+import json
+import time
+import zipfile
+
+import pytest
+import yaml
+
+from conftest import NORFOLK, ROOT, run
+
+DOCUMENTS = ROOT / "tests" / "documents"
+REPORT = DOCUMENTS / "norfolk-report.pdf"
+pdfium = pytest.importorskip("pypdfium2", reason="needs the dhr[documents] extra")
+docx = pytest.importorskip("docx", reason="needs the dhr[documents] extra")
+
+
+def _export(db) -> list[dict]:
+    return json.loads(run("export", "--json", "--db", db).stdout)
+
+
+def test_the_norfolk_report_as_a_pdf_imports_as_the_review_file_does(tmp_path):
+    assert run("import", NORFOLK, "--db", tmp_path / "yaml.db").exit_code == 0
+    result = run("import", REPORT, "--db", tmp_path / "pdf.db")
+    assert result.exit_code == 0, result.stderr
+    assert "7 pages with text; 'Recommendations' section on page 3; 31 recommendations read" \
+        in result.stderr
+    assert _export(tmp_path / "pdf.db") == _export(tmp_path / "yaml.db")
+
+
+def test_without_a_sidecar_the_document_gives_what_it_states(tmp_path):
+    copy = tmp_path / "report.pdf"
+    copy.write_bytes(REPORT.read_bytes())
+    result = run("convert", copy, "-o", tmp_path / "report.yaml")
+    assert result.exit_code == 0, result.stderr
+    review = yaml.safe_load((tmp_path / "report.yaml").read_text(encoding="utf-8"))
+    assert review["csp"] == "Norfolk County Community Safety Partnership"
+    assert review["published"] == "2023-04"
+    assert len(review["recommendations"]) == 31
+    expected = yaml.safe_load(NORFOLK.read_text(encoding="utf-8"))["recommendations"]
+    assert [r["text"] for r in review["recommendations"]] == [r["text"] for r in expected]
+
+
+def _word_report(path) -> None:
+    """The Norfolk review as a Word report: headings in Heading styles, numbered paragraphs."""
+    review = yaml.safe_load(NORFOLK.read_text(encoding="utf-8"))
+    document = docx.Document()
+    document.add_heading("Domestic Homicide Review", 0)
+    document.add_paragraph("Safer Norfolk")
+    document.add_paragraph("Published April 2023")
+    document.add_heading("Executive summary", 1)
+    document.add_paragraph("The panel considered the records of each agency involved.")
+    document.add_heading("Recommendations", 1)
+    last = None
+    for rec in review["recommendations"]:
+        to = rec["to"] if isinstance(rec["to"], list) else [rec["to"]]
+        if to != last:
+            document.add_heading("; ".join(to), 2)
+            last = to
+        document.add_paragraph(f"{rec['number']}. {rec['text']}")
+    document.add_heading("Appendix 1: Glossary", 1)
+    document.add_paragraph("MARAC: Multi-Agency Risk Assessment Conference.")
+    document.save(path)
+
+
+def test_a_word_report_gives_the_same_recommendations(tmp_path):
+    path = tmp_path / "report.docx"
+    _word_report(path)
+    assert run("import", NORFOLK, "--db", tmp_path / "yaml.db").exit_code == 0
+    result = run("import", path, "--db", tmp_path / "word.db")
+    assert result.exit_code == 0, result.stderr
+    ours = {(r["number"], r["text"], tuple(r["agencies"])) for r in _export(tmp_path / "word.db")}
+    theirs = {(r["number"], r["text"], tuple(r["agencies"])) for r in _export(tmp_path / "yaml.db")}
+    assert ours == theirs
+    assert {r["csp"] for r in _export(tmp_path / "word.db")} == {"Safer Norfolk"}
+
+
+def _blank_pdf(pages: int) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _encrypted_pdf() -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(REPORT))
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _long_pdf_without_recommendations(pages: int) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    background = PdfReader(REPORT).pages[1]  # the background: text, no recommendations
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_page(background)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _zip_of_something_else() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("notes.txt", "not a Word document")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name, make, said", [
+    ("scan.pdf", lambda: _blank_pdf(3), "the PDF has no text layer (a scan?)"),
+    ("locked.pdf", _encrypted_pdf, "the PDF is encrypted (password-protected)"),
+    ("cut.pdf", lambda: REPORT.read_bytes()[:4000], "not a readable PDF"),
+    ("report.docx", _zip_of_something_else, "not a Word document that can be read"),
+    ("long.pdf", lambda: _long_pdf_without_recommendations(500), "no recommendations found"),
+])
+def test_a_document_that_cannot_be_read_is_one_line_and_nothing_is_written(
+        tmp_path, catalogue_path, name, make, said):
+    assert run("import", NORFOLK).exit_code == 0
+    before = _export(catalogue_path)
+    path = tmp_path / name
+    path.write_bytes(make())
+    started = time.perf_counter()
+    result = run("import", path)
+    seconds = time.perf_counter() - started
+    assert result.exit_code == 1
+    problems = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+    assert len(problems) == 1 and said in problems[0], result.stderr
+    assert _export(catalogue_path) == before
+    assert seconds < 30, f"{name} took {seconds:.1f} s"  # a few seconds here; generous for CI
+
+
+def test_a_sidecar_is_not_imported_as_a_review_of_its_own(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "norfolk.pdf").write_bytes(REPORT.read_bytes())
+    (folder / "norfolk.pdf.yaml").write_bytes((DOCUMENTS / "norfolk-report.pdf.yaml").read_bytes())
+    result = run("import", folder, "--db", tmp_path / "c.db")
+    assert result.exit_code == 0, result.stderr
+    assert "1 file imported" in result.stderr
+    assert {r["review_id"] for r in _export(tmp_path / "c.db")} == {"norfolk-2023-04"}
