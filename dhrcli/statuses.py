@@ -4,6 +4,7 @@ and dates are followup.py's."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import followup
@@ -118,7 +119,8 @@ def apply_plan(store, review: str, rows: list, default_date: str, by: str | None
             continue
         rec = {**rec, "review_id": row["key"]}
         try:
-            written = chosen(store, rec, [plan.lead] if plan.lead else [])
+            leads = [name for name in re.split(r"\s*[;|]\s*", plan.lead or "") if name]
+            written = chosen(store, rec, leads)  # "ICB; GP practices": a cell may name several
         except DhrError as error:
             problems.append(f"{plan.place}: {error}")
             continue

@@ -150,3 +150,38 @@ def test_a_sidecar_is_not_imported_as_a_review_of_its_own(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "1 file imported" in result.stderr
     assert {r["review_id"] for r in _export(tmp_path / "c.db")} == {"norfolk-2023-04"}
+
+
+def test_an_action_plan_in_a_reports_appendix_feeds_dhr_plan(tmp_path):
+    """The plan's table read from the PDF (pdfplumber) by the same code as a spreadsheet's,
+    rows cut by a page break put together again."""
+    report = DOCUMENTS / "corpus" / "eastmoor-appendix.pdf"
+    db = tmp_path / "c.db"
+    assert run("import", report, "--db", db).exit_code == 0
+    review = _export(db)[0]["review_id"]
+    result = run("plan", report, "--review", review, "--db", db)
+    assert result.exit_code == 0, result.stderr
+    assert "20 rows matched (0 by text), 0 unmatched" in result.stderr
+    statuses = {r["number"]: r["status"] for r in _export(db)}
+    assert statuses["9.1"] == "implemented" and statuses["9.2"] == "in-progress"
+    assert statuses["9.4"] == "not-accepted" and statuses["9.3"] == "awaiting-response"
+
+
+def test_an_action_plan_in_word_feeds_dhr_plan_too(tmp_path):
+    db = tmp_path / "c.db"
+    assert run("import", NORFOLK, "--db", db).exit_code == 0
+    document = docx.Document()
+    document.add_paragraph("Norfolk DHR: action plan")
+    table = document.add_table(rows=1, cols=4)
+    for cell, text in zip(table.rows[0].cells, ["Rec no", "Recommendation", "Target date",
+                                                "Date of completion and outcome"]):
+        cell.text = text
+    for number, outcome in (("2", "Completed 01/02/2024"), ("5", "Ongoing")):
+        for cell, text in zip(table.add_row().cells, [number, "", "31/12/2023", outcome]):
+            cell.text = text
+    path = tmp_path / "plan.docx"
+    document.save(path)
+    result = run("plan", path, "--review", "norfolk-2023-04", "--db", db)
+    assert result.exit_code == 0, result.stderr
+    statuses = {r["number"]: r["status"] for r in _export(db)}
+    assert statuses["2"] == "implemented" and statuses["5"] == "in-progress"

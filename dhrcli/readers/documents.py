@@ -14,9 +14,7 @@ from ..records import InputError
 
 INSTALL = "pip install 'dhr[documents]'"
 PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
-KEEP_HYPHEN = re.compile(r"\b(?:multi|non|co|self|pre|post|cross|inter|sub|semi|anti|ex|well|"
-                         r"high|low|long|short|over|under|pan|part|full|face|follow|one|two)-$",
-                         re.I)
+TABLE_PAGES = 60  # pages of a PDF searched for tables (pdfplumber is slow)
 MIN_TEXT = 40  # characters a document's pages must hold between them to have a text layer
 
 
@@ -55,7 +53,7 @@ def pdf_lines(data: bytes, where: str) -> list[tuple[int, str]]:
     pages = []
     try:
         for page in document:
-            text = page.get_textpage().get_text_range()
+            text = _hyphens(page.get_textpage().get_text_range())
             pages.append([line.strip() for line in text.replace("\r", "\n").split("\n")])
     except pdfium.PdfiumError as error:
         raise InputError([f"{where}: not a readable PDF ({error})"]) from None
@@ -71,15 +69,7 @@ def docx_lines(data: bytes, where: str) -> list[tuple[int, str]]:
     """(paragraph number, line) for each paragraph of a Word document, table rows as
     "cell | cell"; headings are marked by a leading '#'. InputError for a file Word could not
     open."""
-    try:
-        import docx
-    except ImportError:
-        raise InputError([f"{where}: reading Word needs the documents extra: {INSTALL}"]) from None
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as error:  # python-docx raises several kinds for a file that is not Word
-        raise InputError([f"{where}: not a Word document that can be read ({type(error).__name__}"
-                          f"); is it a .docx saved by Word?"]) from None
+    docx, document = _word(data, where)
     lines: list[tuple[int, str]] = []
     body = document.element.body
     for number, child in enumerate(body.iterchildren(), start=1):
@@ -99,6 +89,12 @@ def docx_lines(data: bytes, where: str) -> list[tuple[int, str]]:
     return lines
 
 
+def _hyphens(text: str) -> str:
+    """PDFium gives a hyphen at a line break as U+FFFE: the word is joined again, keeping its
+    hyphen (re-assessment, multi-agency: reports are seldom hyphenated by the typesetter)."""
+    return re.sub(r"(\w)\ufffe\s*(?=\w)", r"\1-", text).replace("\ufffe", "-")
+
+
 def _without_running_lines(pages: list[list[str]]) -> list[tuple[int, str]]:
     """The lines of all pages in order, without those that recur on most pages once their
     numbers are set aside (running headers and footers, "page 3 of 20") and without lone page
@@ -112,12 +108,72 @@ def _without_running_lines(pages: list[list[str]]) -> list[tuple[int, str]]:
         recurring = {form for form, count in seen.items() if count >= max(3, 0.6 * len(pages))}
     found: list[tuple[int, str]] = []
     for number, lines in enumerate(pages, start=1):
-        for line in lines:
-            if not line or shape(line) in recurring or PAGE_NUMBER.match(line):
+        shown = [line for line in lines if line]
+        for position, line in enumerate(shown):
+            if shape(line) in recurring or _page_number(line, number, position, len(shown)):
                 continue
             if found and re.search(r"[a-z]-$", found[-1][1]) and line[:1].islower():
-                kept = KEEP_HYPHEN.search(found[-1][1])  # multi-agency stays; recom-mended joins
-                found[-1] = (found[-1][0], found[-1][1][:None if kept else -1] + line)
+                found[-1] = (found[-1][0], found[-1][1] + line)  # a word broken at its hyphen
                 continue
             found.append((number, line))
     return found
+
+
+def _page_number(line: str, page: int, position: int, count: int) -> bool:
+    """A lone page number ("7", "Page 7 of 20"): at the top or foot of its page, and near the
+    page's own number (so that "2014" ending a sentence is kept)."""
+    match = PAGE_NUMBER.match(line)
+    if not match or 1 < position < count - 2:
+        return False
+    return abs(int(re.search(r"\d+", line).group()) - page) <= 10
+
+
+def pdf_tables(data: bytes, where: str) -> list[tuple[int, list[str]]]:
+    """(page, cells) for each row of the tables of a PDF (pdfplumber), from the page that
+    mentions an action plan (else the first) on, at most TABLE_PAGES pages."""
+    try:
+        import pdfplumber
+    except ImportError:
+        raise InputError([f"{where}: reading PDF tables needs the documents extra: {INSTALL}"]) \
+            from None
+    lines = pdf_lines(data, where)  # also the one-line errors of a PDF that cannot be read
+    start = next((page for page, line in lines if re.search(r"action plan", line, re.I)), 1)
+    found = []
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        for page in document.pages[start - 1:start - 1 + TABLE_PAGES]:
+            upright = [edge for edge in page.edges if edge["orientation"] == "v"]
+            if not upright:
+                continue
+            # a row cut by the page's end has no rule under it (nor its rest one above it):
+            # close the table where its upright rules end
+            ends = [min(e["top"] for e in upright), max(e["bottom"] for e in upright)]
+            for number, table in enumerate(page.extract_tables({"explicit_horizontal_lines": ends})):
+                for index, cells in enumerate(table):
+                    cells = [" ".join((cell or "").split()) for cell in cells]
+                    if (number == 0 and index == 0 and found and not cells[0]
+                            and len(cells) == len(found[-1][1])):  # the rest of a cut row
+                        found[-1] = (found[-1][0], [f"{a} {b}".strip() for a, b
+                                                    in zip(found[-1][1], cells)])
+                        continue
+                    found.append((page.page_number, cells))
+    return found
+
+
+def docx_tables(data: bytes, where: str) -> list[tuple[None, list[str]]]:
+    """(None, cells) for each row of the tables of a Word document."""
+    docx, document = _word(data, where)
+    return [(None, [" ".join(cell.text.split()) for cell in row.cells])
+            for table in document.tables for row in table.rows]
+
+
+def _word(data: bytes, where: str):
+    """(the python-docx module, the document), or the one-line InputError."""
+    try:
+        import docx
+    except ImportError:
+        raise InputError([f"{where}: reading Word needs the documents extra: {INSTALL}"]) from None
+    try:
+        return docx, docx.Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises several kinds for a file that is not Word
+        raise InputError([f"{where}: not a Word document that can be read ({type(error).__name__}"
+                          f"); is it a .docx saved by Word?"]) from None

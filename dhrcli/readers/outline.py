@@ -18,12 +18,15 @@ SECTION_END = re.compile(
     r"^#?\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:appendix|annex|glossary|references|bibliography|"
     r"action plan|conclusions?|terms of reference|signed|chair)\b", re.I)
 ITEM = re.compile(
-    r"^(?:recommendation\s+)?(?P<number>R?\d{1,3}(?:\.\d{1,3}){0,3}|[a-h]|[ivx]{1,4})"
-    r"(?:[.):]|\s*[-\u2013])?\s+(?P<rest>\S.*)$", re.I)
+    r"^(?:recommendation\s+)?(?:(?P<number>R?\d{1,3}(?:\.\d{1,3}){0,3})(?P<mark>[.):]|\s*[-\u2013])?|"
+    r"(?P<letter>[a-h]|[ivx]{1,4})[.)])\s+(?P<rest>\S.*)$", re.I)
 SUB = re.compile(r"^\(?(?P<number>[a-h]|[ivx]{1,4})\)\s+(?P<rest>\S.*)$")
 GROUPS = re.compile(r"^#?\s*(?:single|multi)[- ]agency(?: recommendations?)?$|^#?\s*(?:panel|"
                     r"national|local|overarching|partnership) recommendations?$", re.I)
-CONNECTOR = re.compile(r"(?:\b(?:of|and|the|for|in|on)|[&;,])$", re.I)
+TOP_HEADING = re.compile(r"^#?\s*\d{1,2}\.?\s+[A-Z][^.;:]{0,60}$")  # "2. Background"
+ITEM_WORDS = re.compile(r"\b(?:should|must|to|that|will|is|are|be)\b", re.I)  # a sentence
+CONNECTOR = re.compile(r"(?:\b(?:of|and|the|for|in|on)|[&;,])$", re.I)  # a name goes on
+OPEN_END = re.compile(r"\b(?:the|of|and|or|to|for|a|an|with|in|on|by|from|at|as|that)$", re.I)
 BODIES = frozenset("""police constabulary council nhs trust service services care office ministry
 department partnership board icb ccg housing group ltd limited probation prosecution hospital
 hospitals aid refuge agency agencies practice practices commissioner government authority
@@ -52,14 +55,13 @@ def read(lines: list[tuple[int, str]], where: str, known: Callable[[str], bool] 
     data: dict = {**_stated(lines[:starts[0]] or lines[:60])}
     raw = Raw(data, {(): 1})
     recs: list[dict] = []
-    seen: dict[str, int] = {}
     for start in starts:
-        _section(lines, start, where, known, raw, recs, seen, unit)
+        _section(lines, start, known, recs, unit)
     if not recs:
         raise InputError([f"{where}: no recommendations found under the 'Recommendations' "
                           f"heading ({unit} {lines[starts[0]][0]}): no numbered paragraphs"])
     data.update({key: value for key, value in fields.items() if key != "recommendations"})
-    data["recommendations"] = recs
+    recs = data["recommendations"] = _settle(recs, raw)
     sections = ", ".join(str(lines[i][0]) for i in starts)
     raw.notes.append((None, f"{len({page for page, _ in lines})} {unit}s with text; "
                             f"'Recommendations' section on {unit} {sections}; {len(recs)} "
@@ -84,40 +86,55 @@ def _stated(lines: list[tuple[int, str]]) -> dict:
     return found
 
 
-def _section(lines, start, where, known, raw, recs, seen, unit) -> None:
+def _section(lines, start, known, recs, unit) -> None:
     """The numbered paragraphs from the heading at `start` to the end of its section."""
     addressees: list[str] | None = None
     guessed = False
     heading: str | None = None  # the heading just read, while no paragraph follows it
+    before: dict | None = None  # the unfinished paragraph that heading came after, if any
+    previous: tuple = (None, False)  # the addressees before that heading
     current: dict | None = None
     parent = None
     for index in range(start + 1, len(lines)):
         page, line = lines[index]
         line = line.lstrip("# ").strip() if line.startswith("#") else line
-        if SECTION_END.match(line) or SECTION.match(line):
+        if (SECTION_END.match(line) or SECTION.match(line)) and not line[:1].islower():
             break
-        sub = SUB.match(line)
+        ended = current is None or current["text"].rstrip()[-1:] in ".;:!?)"
+        if TOP_HEADING.match(line) and ended and len(line.split()) <= 5 \
+                and not ITEM_WORDS.search(line) and not _follows(line.split()[0].rstrip("."), recs):
+            break  # "2. Background": the next part of the report
+        sub = SUB.match(line) or _lettered(line)
         item = None if sub else ITEM.match(line)
-        if item and _is_heading(item.group("rest")) and not item.group("number").isdigit():
-            item = None
+        if item and item.group("letter"):
+            item = None  # a) and i) are sub-paragraphs (SUB); "a word" begins a line of text
         if sub and current is not None and parent is not None:
-            current = _add(recs, seen, raw, f"{parent} {sub.group('number')}", sub.group("rest"),
+            current = _add(recs, f"{parent} {sub.group('number')}", sub.group("rest"),
                            addressees, guessed, page, unit, known)
             continue
+        if item and not item.group("mark") and not (ended and _follows(item.group("number"), recs)):
+            item = None  # "7 November and ..." goes on a sentence; a bare number must follow on
         if item and len(item.group("rest").split()) >= 4:
             parent = item.group("number")
-            current = _add(recs, seen, raw, parent, item.group("rest"), addressees, guessed,
+            current = _add(recs, parent, item.group("rest"), addressees, guessed,
                            page, unit, known)
             continue
         if GROUPS.match(line):
             addressees, guessed, current, heading = [], False, None, None
             continue
-        ended = current is None or current["text"].rstrip()[-1:] in ".;:!?)"
-        if _is_heading(line) and (ended or _names_agency(line, known)):
-            if heading is not None and current is None:  # a heading run over two lines
-                joined = f"{heading} {line}"
-                if CONNECTOR.search(heading) or (guessed and not _heading_names(joined, known)[1]):
-                    line = joined
+        open_end = current is not None and OPEN_END.search(current["text"])
+        if _is_heading(line) and not open_end and (ended or _names_agency(line, known)):
+            if heading is not None and current is None:  # two heading lines running
+                if (before is not None and not CONNECTOR.search(heading)
+                        and before["text"].split()[-1][:1].isupper()):
+                    # the first ended a name the unfinished paragraph began ("... with
+                    # Manchester" / "Homeless Families Unit"): give it back; this line heads
+                    before["text"] = f"{before['text']} {heading}"
+                    addressees, guessed = previous
+                else:  # one heading run over two lines
+                    line = f"{heading} {line}"
+            before = current if not ended else None  # the paragraph a heading line may end
+            previous = (addressees, guessed)
             heading = line
             addressees, guessed = _heading_names(line, known)
             current = None
@@ -131,11 +148,31 @@ def _section(lines, start, where, known, raw, recs, seen, unit) -> None:
                 current["text"] = f"{joined} {line}"
 
 
+def _lettered(line: str):
+    """ "a. text" or "i. text": a sub-paragraph too, as SUB's "a) text"."""
+    return re.match(r"^(?P<number>[a-h]|[ivx]{1,4})\.\s+(?P<rest>\S.*)$", line)
+
+
 def _is_heading(line: str) -> bool:
-    """A short line that does not read as a sentence: an agency or a part of the section."""
+    """A short line that does not read as a sentence: an agency or a part of the section. A
+    longer one must be mostly in title case ("This could significantly increase the" is not)."""
     words = line.split()
-    return (0 < len(words) <= 12 and line[-1:] not in ".;:,"
-            and not THAT.match(line) and line[:1].isupper())
+    if not (0 < len(words) <= 12 and line[-1:] not in ".;:," and not THAT.match(line)
+            and line[:1].isupper()):
+        return False
+    if all(len(part.split()) <= 6 for part in line.split(";")):
+        return True
+    named = [w for w in re.findall(r"[^\W_]+", line) if w.lower() not in LOWER]
+    return sum(w[:1].isupper() or w.isdigit() for w in named) >= 0.6 * len(named)
+
+
+def _follows(number: str, recs: list[dict]) -> bool:
+    """Whether a bare number (no '.' or ')') can be the next recommendation's: the first, or
+    one more than the last."""
+    if not recs:
+        return True
+    last = str(recs[-1]["number"]).split(".")[-1].lstrip("Rr")
+    return number.lstrip("Rr").split(".")[-1] in ("1", str(int(last) + 1) if last.isdigit() else "")
 
 
 def _names_agency(line: str, known: Callable[[str], bool] | None) -> bool:
@@ -160,7 +197,16 @@ def _heading_names(line: str, known: Callable[[str], bool] | None) -> tuple[list
         found = _segment(pieces, size, known)
         if found:
             return found, False
-    return [line], not known(line)
+    several = re.search(r",|\s&\s|\band\b", line) is not None and not known(line)
+    return [line], several and not _names_one_body(line)
+
+
+def _names_one_body(line: str) -> bool:
+    """ "Avon and Somerset Police", "Norfolk County Council, Children's Social Care": a name
+    with ',' or 'and' inside that reads as one body (its last word is a kind of body and no
+    part before the last ',' or 'and' ends with one)."""
+    pieces = re.split(r",\s*|\s+and\s+|\s*&\s*", line)
+    return not any(piece.split() and piece.split()[-1].lower() in BODIES for piece in pieces[:-1])
 
 
 def _segment(pieces: list[str], parts: int, known) -> list[str] | None:
@@ -181,33 +227,48 @@ def _join(pieces: list[str]) -> str:
     return " and ".join(pieces)
 
 
-def _add(recs, seen, raw, number, text, addressees, guessed, page, unit, known) -> dict:
-    """A recommendation, or the one already read with the same text (an executive summary
-    lists them again)."""
-    key = " ".join(text.casefold().split())[:200]
-    if key in seen:
-        return {"text": ""}  # a copy: what follows it is not added to the first
-    rec: dict = {"number": number, "text": text}
-    position = len(recs)
+def _add(recs, number, text, addressees, guessed, page, unit, known) -> dict:
+    """A recommendation as read, with what a person should check (`_check`), how sure its
+    addressee is (`_sure`: 2 a heading, 1 named in the text, 0 none) and its page."""
+    rec: dict = {"number": number, "text": text, "_page": page, "_check": None, "_sure": 0}
     if addressees:
-        rec["to"] = list(addressees)
+        rec["to"], rec["_sure"] = list(addressees), 2
         if guessed:
-            raw.uncertain += 1
-            raw.notes.append((position, f"{unit} {page}: the addressee is the heading above it, "
-                                        f"{addressees[0]!r}, which is no agency dhr knows"))
-    else:
+            rec["_check"] = (f"{unit} {page}: the heading above it, {addressees[0]!r}, may name "
+                             f"more than one agency")
+    elif addressees is None:  # under no heading at all (a group heading addresses no one body)
         named = _named_in_text(text, known)
         if named:
-            rec["to"] = [named]
-            raw.uncertain += 1
-            raw.notes.append((position, f"{unit} {page}: addressee {named!r} read from the "
-                                        f"start of the text"))
+            rec["to"], rec["_sure"] = [named], 1
+            rec["_check"] = f"{unit} {page}: addressee {named!r} read from the start of the text"
         else:
-            raw.notes.append((position, f"{unit} {page}: no addressee found"))
-    raw.lines[("recommendations", position)] = page
-    seen[key] = position
+            rec["_check"] = f"{unit} {page}: no addressee found"
+    else:
+        rec["_sure"] = 2
     recs.append(rec)
     return rec
+
+
+def _settle(recs: list[dict], raw: Raw) -> list[dict]:
+    """Each recommendation once (an executive summary lists some again: the one whose
+    addressee is surest wins, else the later, in the report's own section), with its notes."""
+    def key(rec):
+        return " ".join(rec["text"].casefold().split())
+
+    best: dict[str, int] = {}
+    for index, rec in enumerate(recs):
+        other = best.get(key(rec))
+        if other is None or rec["_sure"] >= recs[other]["_sure"]:
+            best[key(rec)] = index
+    kept = [rec for index, rec in enumerate(recs) if best[key(rec)] == index]
+    for position, rec in enumerate(kept):
+        raw.lines[("recommendations", position)] = rec.pop("_page")
+        check = rec.pop("_check")
+        if check:
+            raw.notes.append((position, check))
+            raw.uncertain += rec["_sure"] < 2 and "to" in rec or "may name" in check
+        rec.pop("_sure")
+    return kept
 
 
 def _named_in_text(text: str, known: Callable[[str], bool] | None) -> str | None:

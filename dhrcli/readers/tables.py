@@ -14,17 +14,28 @@ from ..records import InputError
 
 @dataclass
 class Row:
-    sheet: str | None  # None for a CSV file
-    number: int        # 1 for the first row of the sheet or file
+    sheet: str | None  # None for a CSV file or a document's tables
+    number: int        # 1 for the first row of the sheet, file or document
     cells: list[str]
+    page: int | None = None  # a PDF's page
 
     def place(self, name: str) -> str:
+        if self.page is not None:
+            return f"{name}: page {self.page}, table row {self.number}"
         return f"{name}: sheet {self.sheet!r} row {self.number}" if self.sheet else \
             f"{name}:{self.number}"
 
 
 def rows(data: bytes, name: str) -> list[Row]:
-    """The rows of a table file: .xlsx by its content (a zip), else CSV or TSV text."""
+    """The rows of a table file: .xlsx by its content (a zip), the tables of a PDF or Word
+    document (an action plan in a report's appendix, or a file of its own), else CSV or TSV
+    text."""
+    from . import documents
+
+    if documents.is_pdf(data):
+        return _numbered(documents.pdf_tables(data, name))
+    if documents.is_docx(data, name) and not name.lower().endswith(".xlsx"):
+        return _numbered(documents.docx_tables(data, name))
     if data[:4] == b"PK\x03\x04":
         return _workbook(data, name)
     try:
@@ -65,3 +76,17 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _numbered(found: list[tuple[int | None, list[str]]]) -> list[Row]:
+    """A document's table rows, (page, cells), as one table: a heading row repeated on later
+    pages is left out."""
+    seen_heading = None
+    result = []
+    for page, cells in found:
+        if seen_heading is not None and cells == seen_heading:
+            continue
+        if seen_heading is None and sum(1 for c in cells if c) >= 2:
+            seen_heading = cells
+        result.append(Row(None, len(result) + 1, cells, page))
+    return result
