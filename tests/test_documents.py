@@ -185,3 +185,24 @@ def test_an_action_plan_in_word_feeds_dhr_plan_too(tmp_path):
     assert result.exit_code == 0, result.stderr
     statuses = {r["number"]: r["status"] for r in _export(db)}
     assert statuses["2"] == "implemented" and statuses["5"] == "in-progress"
+
+
+def test_a_recommendations_section_laid_out_as_a_word_table(tmp_path):
+    review = yaml.safe_load(NORFOLK.read_text(encoding="utf-8"))
+    document = docx.Document()
+    document.add_paragraph("Norfolk County Community Safety Partnership")
+    document.add_heading("Recommendations", 1)
+    table = document.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ["Ref", "Recommendation", "Addressed to"]):
+        cell.text = text
+    for rec in review["recommendations"]:
+        to = rec["to"] if isinstance(rec["to"], list) else [rec["to"]]
+        for cell, text in zip(table.add_row().cells, [str(rec["number"]), rec["text"], "; ".join(to)]):
+            cell.text = text
+    document.add_heading("Appendix 1", 1)
+    path = tmp_path / "table.docx"
+    document.save(path)
+    assert run("import", NORFOLK, "--db", tmp_path / "yaml.db").exit_code == 0
+    assert run("import", path, "--db", tmp_path / "word.db").exit_code == 0
+    ours = [(r["number"], r["text"], r["agencies"]) for r in _export(tmp_path / "word.db")]
+    assert ours == [(r["number"], r["text"], r["agencies"]) for r in _export(tmp_path / "yaml.db")]

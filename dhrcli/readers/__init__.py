@@ -84,8 +84,15 @@ def _document(data: bytes, where: str, known: Callable[[str], bool] | None) -> R
 
     if documents.is_pdf(data):
         lines, unit = documents.pdf_lines(data, where), "page"
+
+        def tables(first: int, last: int):
+            return documents.pdf_tables(data, where, first, last)
     elif documents.is_docx(data, where):
         lines, unit = documents.docx_lines(data, where), "paragraph"
+
+        def tables(first: int, last: int):
+            return [(number, [cell.strip() for cell in line.strip()[1:-1].split(" | ")])
+                    for number, line in lines if first <= number <= last and line.startswith("|")]
     else:
         raise InputError([f"{where}: not a PDF or Word document (it does not start as one); "
                           f"is the file complete?"])
@@ -97,4 +104,4 @@ def _document(data: bytes, where: str, known: Callable[[str], bool] | None) -> R
             raise InputError([f"{sidecar}: a sidecar holds one mapping of review fields "
                               f"(csp, id, title, published, ...)"])
         fields = found[0].data
-    return outline.read(lines, where, known, fields, unit)
+    return outline.read(lines, where, known, fields, unit, tables)

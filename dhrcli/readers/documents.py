@@ -128,19 +128,23 @@ def _page_number(line: str, page: int, position: int, count: int) -> bool:
     return abs(int(re.search(r"\d+", line).group()) - page) <= 10
 
 
-def pdf_tables(data: bytes, where: str) -> list[tuple[int, list[str]]]:
-    """(page, cells) for each row of the tables of a PDF (pdfplumber), from the page that
-    mentions an action plan (else the first) on, at most TABLE_PAGES pages."""
+def pdf_tables(data: bytes, where: str, first: int | None = None, last: int | None = None
+               ) -> list[tuple[int, list[str]]]:
+    """(page, cells) for each row of the tables of a PDF (pdfplumber) on pages first to last;
+    without them, from the page that mentions an action plan (else the first) on, at most
+    TABLE_PAGES pages."""
     try:
         import pdfplumber
     except ImportError:
         raise InputError([f"{where}: reading PDF tables needs the documents extra: {INSTALL}"]) \
             from None
-    lines = pdf_lines(data, where)  # also the one-line errors of a PDF that cannot be read
-    start = next((page for page, line in lines if re.search(r"action plan", line, re.I)), 1)
-    found = []
+    if first is None:
+        lines = pdf_lines(data, where)  # also the one-line errors of a PDF that cannot be read
+        first = next((page for page, line in lines if re.search(r"action plan", line, re.I)), 1)
+    last = min(last or first + TABLE_PAGES - 1, first + TABLE_PAGES - 1)
+    found: list[tuple[int, list[str]]] = []
     with pdfplumber.open(io.BytesIO(data)) as document:
-        for page in document.pages[start - 1:start - 1 + TABLE_PAGES]:
+        for page in document.pages[first - 1:last]:
             upright = [edge for edge in page.edges if edge["orientation"] == "v"]
             if not upright:
                 continue
@@ -149,7 +153,7 @@ def pdf_tables(data: bytes, where: str) -> list[tuple[int, list[str]]]:
             ends = [min(e["top"] for e in upright), max(e["bottom"] for e in upright)]
             for number, table in enumerate(page.extract_tables({"explicit_horizontal_lines": ends})):
                 for index, cells in enumerate(table):
-                    cells = [" ".join((cell or "").split()) for cell in cells]
+                    cells = [_cell(cell) for cell in cells]
                     if (number == 0 and index == 0 and found and not cells[0]
                             and len(cells) == len(found[-1][1])):  # the rest of a cut row
                         found[-1] = (found[-1][0], [f"{a} {b}".strip() for a, b
@@ -177,3 +181,8 @@ def _word(data: bytes, where: str):
     except Exception as error:  # python-docx raises several kinds for a file that is not Word
         raise InputError([f"{where}: not a Word document that can be read ({type(error).__name__}"
                           f"); is it a .docx saved by Word?"]) from None
+
+
+def _cell(text: str | None) -> str:
+    """A table cell's text on one line: a word broken after its hyphen is joined again."""
+    return " ".join(re.sub(r"(\w-)\n(?=[a-z])", r"\1", text or "").split())

@@ -27,6 +27,9 @@ TOP_HEADING = re.compile(r"^#?\s*\d{1,2}\.?\s+[A-Z][^.;:]{0,60}$")  # "2. Backgr
 ITEM_WORDS = re.compile(r"\b(?:should|must|to|that|will|is|are|be)\b", re.I)  # a sentence
 CONNECTOR = re.compile(r"(?:\b(?:of|and|the|for|in|on)|[&;,])$", re.I)  # a name goes on
 OPEN_END = re.compile(r"\b(?:the|of|and|or|to|for|a|an|with|in|on|by|from|at|as|that)$", re.I)
+TABLE_HEADINGS = [("text", r"^recommendations?\b"), ("number", r"^(?:no\.?|number|ref|#|rec\.? no)\b"),
+                  ("to", r"\b(?:agency|agencies|lead|addressed|responsible|owner|organisation)\b")]
+PLAN_HEADINGS = r"\b(?:action|target|outcome|milestones?|completion|progress|rag)\b"
 BODIES = frozenset("""police constabulary council nhs trust service services care office ministry
 department partnership board icb ccg housing group ltd limited probation prosecution hospital
 hospitals aid refuge agency agencies practice practices commissioner government authority
@@ -44,9 +47,11 @@ DEATH = re.compile(rf"\b(?:died|death|killed|homicide)\b[^.]{{0,80}}?\bin\s+(?:{
 
 
 def read(lines: list[tuple[int, str]], where: str, known: Callable[[str], bool] | None,
-         fields: dict, unit: str = "page") -> Raw:
+         fields: dict, unit: str = "page", tables: Callable | None = None) -> Raw:
     """One review from a document's (page, line) pairs. `fields` (from a sidecar file) wins
-    over what the document states; `unit` names what the numbers are, for the notes."""
+    over what the document states; `unit` names what the numbers are, for the notes.
+    `tables(first, last)` gives the (page, cells) rows of the tables on those pages: a section
+    laid out as a table (Recommendation | Agency) is read from its rows."""
     starts = [i for i, (_, line) in enumerate(lines) if SECTION.match(line)]
     if not starts:
         raise InputError([f"{where}: no recommendations found: no section headed "
@@ -56,7 +61,10 @@ def read(lines: list[tuple[int, str]], where: str, known: Callable[[str], bool] 
     raw = Raw(data, {(): 1})
     recs: list[dict] = []
     for start in starts:
-        _section(lines, start, known, recs, unit)
+        found: list[dict] = []
+        end = _section(lines, start, known, found, unit)
+        table = _table_recs(tables(lines[start][0], lines[end][0]), known, unit) if tables else []
+        recs.extend(table or found)  # a section laid out as a table is read from its rows
     if not recs:
         raise InputError([f"{where}: no recommendations found under the 'Recommendations' "
                           f"heading ({unit} {lines[starts[0]][0]}): no numbered paragraphs"])
@@ -67,6 +75,36 @@ def read(lines: list[tuple[int, str]], where: str, known: Callable[[str], bool] 
                             f"'Recommendations' section on {unit} {sections}; {len(recs)} "
                             f"recommendations read"))
     return raw
+
+
+def _table_recs(rows: list[tuple[int, list[str]]], known, unit: str) -> list[dict]:
+    """Recommendations from a table whose heading row has a recommendation column and an
+    agency column (number, if any, from a No. or Ref column, else the text's own or its row);
+    [] when there is no such table."""
+    columns, heading = None, None
+    recs: list[dict] = []
+    for page, cells in rows:
+        if columns is None:
+            named = {field: i for i, cell in enumerate(cells) for field, pattern in TABLE_HEADINGS
+                     if re.search(pattern, cell.strip(), re.I)}
+            plan = any(re.search(PLAN_HEADINGS, cell, re.I) for cell in cells)
+            if "text" in named and "to" in named and not plan:  # (an action plan is not it)
+                columns, heading = named, cells
+            continue
+        text = cells[columns["text"]].strip() if columns["text"] < len(cells) else ""
+        if not text or cells == heading:
+            continue  # an empty row, or the heading row again on a later page
+        number = cells[columns["number"]].strip() if "number" in columns else ""
+        match = ITEM.match(text)
+        if not number and match and match.group("number") and match.group("mark"):
+            number, text = match.group("number"), match.group("rest")
+        to = [name.strip() for name in re.split(r"\s*[;|]\s*", cells[columns["to"]]) if name.strip()]
+        rec = {"number": number or str(len(recs) + 1), "text": text, "_page": page,
+               "_check": None if number else f"{unit} {page}: numbered by its row", "_sure": 2}
+        if to:
+            rec["to"] = to
+        recs.append(rec)
+    return recs
 
 
 def _stated(lines: list[tuple[int, str]]) -> dict:
@@ -86,8 +124,9 @@ def _stated(lines: list[tuple[int, str]]) -> dict:
     return found
 
 
-def _section(lines, start, known, recs, unit) -> None:
-    """The numbered paragraphs from the heading at `start` to the end of its section."""
+def _section(lines, start, known, recs, unit) -> int:
+    """The numbered paragraphs from the heading at `start` to the end of its section, added to
+    `recs`; returns the index of the section's last line."""
     addressees: list[str] | None = None
     guessed = False
     heading: str | None = None  # the heading just read, while no paragraph follows it
@@ -97,13 +136,15 @@ def _section(lines, start, known, recs, unit) -> None:
     parent = None
     for index in range(start + 1, len(lines)):
         page, line = lines[index]
+        if line.startswith("|"):
+            continue  # a table's row (a Word document's): read as a table, not as text
         line = line.lstrip("# ").strip() if line.startswith("#") else line
         if (SECTION_END.match(line) or SECTION.match(line)) and not line[:1].islower():
-            break
+            return index - 1
         ended = current is None or current["text"].rstrip()[-1:] in ".;:!?)"
         if TOP_HEADING.match(line) and ended and len(line.split()) <= 5 \
                 and not ITEM_WORDS.search(line) and not _follows(line.split()[0].rstrip("."), recs):
-            break  # "2. Background": the next part of the report
+            return index - 1  # "2. Background": the next part of the report
         sub = SUB.match(line) or _lettered(line)
         item = None if sub else ITEM.match(line)
         if item and item.group("letter"):
@@ -146,6 +187,7 @@ def _section(lines, start, known, recs, unit) -> None:
                 current["text"] = joined[:-1] + line
             else:
                 current["text"] = f"{joined} {line}"
+    return len(lines) - 1
 
 
 def _lettered(line: str):

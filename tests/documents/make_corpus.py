@@ -131,14 +131,20 @@ def corpus_reviews(seed: int = 16, places=None, layouts=None) -> list[tuple[str,
 def report_html(review: dict, layout: str) -> str:
     """An overview report: a cover, an executive summary that lists the first recommendations
     again, background, the recommendations under agency headings (in two columns for
-    "two-column"), and an appendix (an action plan table for "appendix")."""
+    "two-column", as a table for "table"), and an appendix (an action plan table for
+    "appendix")."""
     recs = review["recommendations"]
     e = html.escape
     parts = _front(review["csp"], f"Overview report into the death of Adult A, who died in "
                    f"{review['year_of_death']}", review["published"], "<h3>Recommendations</h3>",
                    recs[:3], "9. Summary of recommendations")
     body = []
-    for heading, group in _groups(recs):
+    if layout == "table":  # the section is a table: No. | Recommendation | Agency
+        rows = "".join(f"<tr><td>{e(r['number'])}</td><td>{e(r['text'])}</td>"
+                       f"<td>{e('; '.join(r.get('to', [])))}</td></tr>" for r in recs)
+        body.append("<table border='1' style='border-collapse: collapse'><tr><th>No.</th>"
+                    f"<th>Recommendation</th><th>Agency</th></tr>{rows}</table>")
+    for heading, group in _groups(recs) if layout != "table" else ():
         body.append(f"<h3>{e(heading) if heading else 'Multi-agency recommendations'}</h3>")
         body += [f"<p>{e(r['number'])}. {e(r['text'])}</p>" for r in group]
     if layout == "two-column":
@@ -191,8 +197,10 @@ def main() -> None:
     print_pdf(agency_headings_html(review, "Norfolk County Community Safety Partnership"),
               HERE / "norfolk-report.pdf")
     print(f"wrote {HERE / 'norfolk-report.pdf'}")
-    for folder, reviews in (("corpus", corpus_reviews()),
-                            ("holdout", corpus_reviews(99, HOLDOUT_PLACES, HOLDOUT_LAYOUTS))):
+    for folder, reviews in (
+            ("corpus", corpus_reviews() + corpus_reviews(23, ["Ashby", "Bramwell"], ["table"] * 2)),
+            ("holdout", corpus_reviews(99, HOLDOUT_PLACES, HOLDOUT_LAYOUTS)
+             + corpus_reviews(101, ["Thornbury"], ["table"]))):
         write_corpus(HERE / folder, reviews)
 
 
