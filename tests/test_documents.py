@@ -28,7 +28,10 @@ def test_the_norfolk_report_as_a_pdf_imports_as_the_review_file_does(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "7 pages with text; 'Recommendations' section on page 3; 31 recommendations read" \
         in result.stderr
-    assert _export(tmp_path / "pdf.db") == _export(tmp_path / "yaml.db")
+    pdf, review_file = _export(tmp_path / "pdf.db"), _export(tmp_path / "yaml.db")
+    assert {row.pop("source_url") for row in pdf} == {"norfolk-report.pdf"}  # where it came from
+    assert {row.pop("source_url") for row in review_file} == {None}
+    assert pdf == review_file
 
 
 def test_without_a_sidecar_the_document_gives_what_it_states(tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from ..records import InputError, Raw
 
@@ -68,6 +69,7 @@ def read(lines: list[tuple[int, str]], where: str, known: Callable[[str], bool] 
     if not recs:
         raise InputError([f"{where}: no recommendations found under the 'Recommendations' "
                           f"heading ({unit} {lines[starts[0]][0]}): no numbered paragraphs"])
+    data["source_url"] = Path(where).name  # the document it came from, unless the sidecar says
     data.update({key: value for key, value in fields.items() if key != "recommendations"})
     recs = data["recommendations"] = _settle(recs, raw)
     sections = ", ".join(str(lines[i][0]) for i in starts)
