@@ -229,6 +229,10 @@ class Writer:
                                        self.rules_done,
                                        [(name, registry.resolve(name).sector) for name in rec.to])
             themes.extend((rec_row, theme, source, reason) for theme, (source, reason) in found.items())
+            names = (review.csp, *rec.to)  # its lesson terms, while its words are still cached
+            done = self.terms_done.get((rec.text, names))
+            self.terms.update(done if done is not None
+                              else document_counts([(rec.text, names)], self.glossary))
             for i, name in enumerate(rec.to, 1):
                 agency = self.links.agency_for(name)
                 links.append((rec_row, i, agency, name))
@@ -244,11 +248,6 @@ class Writer:
             "VALUES (?, ?, ?, ?)", themes)
         db.executemany("INSERT INTO recommendation_prints (recommendation, print) VALUES (?, ?)",
                        [(row[0], found) for row in recs for found in prints(row[6])])
-        for row, rec in zip(recs, keys.values()):
-            names = (review.csp, *rec.to)
-            done = self.terms_done.get((row[6], names))
-            self.terms.update(done if done is not None
-                              else document_counts([(row[6], names)], self.glossary))
         self._follow_up(key, review, result)
         return key
 
