@@ -64,7 +64,7 @@ def read(lines: list[tuple[int, str]], where: str, known: Callable[[str], bool] 
     for start in starts:
         found: list[dict] = []
         end = _section(lines, start, known, found, unit)
-        table = _table_recs(tables(lines[start][0], lines[end][0]), known, unit) if tables else []
+        table = _table_recs(tables(lines[start][0], lines[end][0]), unit) if tables else []
         recs.extend(table or found)  # a section laid out as a table is read from its rows
     if not recs:
         raise InputError([f"{where}: no recommendations found under the 'Recommendations' "
@@ -79,7 +79,7 @@ def read(lines: list[tuple[int, str]], where: str, known: Callable[[str], bool] 
     return raw
 
 
-def _table_recs(rows: list[tuple[int, list[str]]], known, unit: str) -> list[dict]:
+def _table_recs(rows: list[tuple[int, list[str]]], unit: str) -> list[dict]:
     """Recommendations from a table whose heading row has a recommendation column and an
     agency column (number, if any, from a No. or Ref column, else the text's own or its row);
     [] when there is no such table."""
@@ -144,9 +144,9 @@ def _section(lines, start, known, recs, unit) -> int:
         if (SECTION_END.match(line) or SECTION.match(line)) and not line[:1].islower():
             return index - 1
         ended = current is None or current["text"].rstrip()[-1:] in ".;:!?)"
-        if TOP_HEADING.match(line) and ended and len(line.split()) <= 5 \
-                and not ITEM_WORDS.search(line) and not _follows(line.split()[0].rstrip("."), recs):
-            return index - 1  # "2. Background": the next part of the report
+        if TOP_HEADING.match(line) and ended and len(line.split()) <= 5 and not ITEM_WORDS.search(
+                line) and (len(line.split()) < 5 or not _follows(line.split()[0].rstrip("."), recs)):
+            return index - 1  # "2. Background" (too short for a recommendation): the next part
         sub = SUB.match(line) or _lettered(line)
         item = None if sub else ITEM.match(line)
         if item and item.group("letter"):
