@@ -2,7 +2,7 @@ import sqlite3
 
 import json
 
-from conftest import NORFOLK, run
+from conftest import NORFOLK, run, write
 
 
 def test_a_sound_catalogue_passes(norfolk):
@@ -205,3 +205,23 @@ def test_reads_never_write_even_when_the_aliases_changed(norfolk, catalogue_path
     assert catalogue_path.read_bytes() == before
     assert run("import", NORFOLK).exit_code == 0  # a write: it re-links the file
     assert "changed since" not in run("search", "DVDS").stderr
+
+
+def test_an_import_indexes_its_rows_in_bulk_and_leaves_the_trigger_as_it_was(norfolk, catalogue_path,
+                                                                            tmp_path):
+    """Import takes the row-by-row index trigger away inside its transaction and makes it again:
+    after an import, and after one that fails, the trigger is there and the index is whole."""
+    def trigger():
+        with sqlite3.connect(catalogue_path) as db:
+            return db.execute("SELECT sql FROM sqlite_master WHERE name = 'recommendations_ai'"
+                              ).fetchone()
+
+    made = trigger()
+    assert made is not None
+    assert run("import", write(tmp_path / "bad.yaml", "csp: X\nrecommendations: []\n")).exit_code == 1
+    assert trigger() == made
+    assert run("check").exit_code == 0
+    with sqlite3.connect(catalogue_path) as db:  # another tool adding a row: indexed as before
+        db.execute("INSERT INTO recommendations (id, review, position, number, sort_key, occurrence,"
+                   " text) VALUES (999, 1, 99, '99', '99', 1, 'A zebra crossing by the refuge')")
+    assert json.loads(run("search", "zebra", "--json").stdout)[0]["number"] == "99"
