@@ -134,8 +134,14 @@ def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue, limit_
     if len(sources) <= 2 or (os.cpu_count() or 1) < 2:
         for source in sources:
             data = load(source, skipped, limit_mb)
-            if data is not None:
+            if data is None:
+                continue
+            parts = _parts(data, source.name) if (os.cpu_count() or 1) >= 2 else []
+            if not parts:
                 yield source.name, data, None
+                continue
+            with _Parts(parts, source.name, catalogue, warn) as prepared:
+                yield source.name, data, prepared
         return
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -178,6 +184,71 @@ def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue, limit_
         pool.shutdown(wait=finished and not broken, cancel_futures=True)
 
 
+def _parts(data, name: str) -> list:
+    """The parts of one large review file, for the second process (pipeline.parts), or []."""
+    from . import pipeline
+    from .readers import is_review_file
+
+    if not isinstance(data, bytes) or len(data) < 2 * pipeline.PART_BYTES:
+        return []
+    return pipeline.parts(data) if is_review_file(data, name) else []
+
+
+class _Parts:
+    """One large review file read and classified part by part in a second process, while the
+    caller writes the part before; one transaction still holds the whole file, and what it
+    writes is what reading it here would write."""
+
+    def __init__(self, parts: list, name: str, catalogue: Catalogue,
+                 warn: Callable[[str], None] | None = None):
+        from concurrent.futures import ProcessPoolExecutor
+
+        from . import pipeline
+
+        self.parts, self.name, self.warn = parts, name, warn
+        self.pool = ProcessPoolExecutor(1, initializer=pipeline.start, initargs=(
+            os.getpid(), catalogue.links.known_names(), catalogue.store.taxonomy_path))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def raws(self, writer, read_here: Callable[[], Iterator]) -> Iterator:
+        """The file's raws in order, with the writer told what the helper worked out. A part
+        the helper could not read (an error in it, or the helper gone) is left to `read_here`,
+        the whole file read here, from where the parts stopped: its error is the one a read
+        of the whole file gives, at the same place."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        from . import pipeline
+
+        futures = [self.pool.submit(pipeline.prepare, data, self.name, before)
+                   for before, data in self.parts[:2]]
+        given = 0
+        for index in range(len(self.parts)):
+            try:
+                raws, rules, terms = futures[index].result()
+            except BrokenProcessPool:
+                raws = None
+                if self.warn is not None:
+                    self.warn(f"{self.name}: the helper process reading it stopped; reading the "
+                              f"rest here")
+            if raws is None or isinstance(raws, InputError):
+                for number, raw in enumerate(read_here()):
+                    if number >= given:
+                        yield raw
+                return
+            if index + 2 < len(self.parts):
+                before, data = self.parts[index + 2]
+                futures.append(self.pool.submit(pipeline.prepare, data, self.name, before))
+            writer.rules_done.update(rules)
+            writer.terms_done.update(terms)
+            given += len(raws)
+            yield from raws
+
+
 def import_sources(catalogue: Catalogue, sources: list[Source], summary: Summary,
                    replace: bool = False, step: Callable[[], None] | None = None,
                    limit_mb: int = MAX_SIZE_MB) -> Iterator[Outcome]:
@@ -194,7 +265,10 @@ def import_sources(catalogue: Catalogue, sources: list[Source], summary: Summary
         try:
             if isinstance(data, InputError):
                 raise data
-            if prepared is not None:
+            if isinstance(prepared, _Parts):
+                raws = prepared.raws(catalogue.writer,
+                                     lambda: read(data, name, known, first_words))
+            elif prepared is not None:
                 raws, catalogue.writer.rules_done, catalogue.writer.terms_done = prepared
                 if isinstance(raws, InputError):
                     raise raws

@@ -4,8 +4,10 @@ worker only reads; every write stays in the main process, one transaction per fi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+PART_BYTES = 512 * 1024
 _state: dict = {}
 
 
@@ -38,17 +40,45 @@ def _end_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def prepare(data: bytes, name: str):
+def parts(data: bytes) -> list[tuple[int, bytes]]:
+    """A large review file of many YAML documents cut at its '---' lines into parts of about
+    PART_BYTES, each (the lines before it, its bytes), so that the second process can read and
+    classify one part while the catalogue writes the one before; [] for a file too small or
+    not so made (one document, directives, '...' ends, UTF-16)."""
+    if len(data) < 2 * PART_BYTES or data[:2] in (b"\xff\xfe", b"\xfe\xff") \
+            or re.search(rb"(?m)^(?:%|\.\.\.[ \t\r]*$)", data):
+        return []
+    cuts = [0]
+    for match in re.finditer(rb"\n(?=---(?:[ \t\r\n]|$))", data):
+        if match.end() - cuts[-1] >= PART_BYTES:
+            cuts.append(match.end())
+    if len(cuts) < 2:
+        return []
+    found, line = [], 0
+    for start, end in zip(cuts, cuts[1:] + [len(data)]):
+        found.append((line, data[start:end]))
+        line += data.count(b"\n", start, end)
+    return found
+
+
+def prepare(data: bytes, name: str, lines_before: int | None = None):
     """(raws, {text: rule themes}, {(text, names): its lesson terms}) for one input, or the
-    InputError that stops it."""
-    from .readers import read
-    from .records import InputError
+    InputError that stops it. With `lines_before`, `data` is a part of a review file (parts),
+    and the raws' lines are counted from the start of the file."""
     from .lessons import terms
+    from .readers import decode, read
+    from .readers.yaml_reader import read as read_yaml
+    from .records import InputError
     from .themes import reasons
 
     known, first_words = _state["index"]
     try:
-        raws = list(read(data, name, known, first_words))
+        if lines_before is None:
+            raws = list(read(data, name, known, first_words))
+        else:
+            raws = list(read_yaml(decode(data, name), name))
+            for raw in raws:
+                raw.lines = {path: line + lines_before for path, line in raw.lines.items()}
     except InputError as error:
         return error, {}, {}
     taxonomy = _state["taxonomy"]

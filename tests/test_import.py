@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from conftest import NORFOLK, numbers, run, snapshot, write
 
 
@@ -145,3 +147,65 @@ def test_stdin_and_folders(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert run("import", empty).exit_code == 1
+
+
+def _many_reviews(count: int) -> str:
+    return "".join(f"---\nid: r-{n}\ncsp: Place {n % 7}\npublished: 2020-0{1 + n % 9}\n"
+                   f"recommendations:\n  - {{number: '1', text: 'Review {n}: GPs should ask about "
+                   f"domestic abuse at every contact.', to: NHS Norfolk and Waveney ICB}}\n"
+                   f"  - {{number: '2', text: 'Police should record coercive control in case "
+                   f"{n}.', to: Norfolk Constabulary}}\n" for n in range(count))
+
+
+def _in_one_process(monkeypatch, *args):
+    from dhrcli import pipeline
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline, "PART_BYTES", 10 ** 12)
+        return run(*args)
+
+
+def test_a_large_file_read_in_parts_gives_what_one_process_gives(monkeypatch, tmp_path):
+    from dhrcli import pipeline
+
+    path = write(tmp_path / "many.yaml", _many_reviews(400))
+    monkeypatch.setattr(pipeline, "PART_BYTES", 4096)
+    assert len(pipeline.parts(path.read_bytes())) > 5  # it is read in parts
+    assert run("import", path, "--db", tmp_path / "parts.db").exit_code == 0
+    assert _in_one_process(monkeypatch, "import", path, "--db", tmp_path / "one.db").exit_code == 0
+    exported = [run("export", "--json", "--db", tmp_path / name).stdout for name in
+                ("parts.db", "one.db")]
+    assert exported[0] == exported[1] and len(json.loads(exported[0])) == 800
+
+
+@pytest.mark.parametrize("fault", ["csp: [unclosed\n", "recommendations: []\n"])
+def test_a_fault_in_a_later_part_is_reported_as_a_whole_read_reports_it(monkeypatch, tmp_path,
+                                                                        fault):
+    from dhrcli import pipeline
+
+    text = _many_reviews(300).replace("---\nid: r-250\n", f"---\nid: r-250\n{fault}")
+    path = write(tmp_path / "many.yaml", text)
+    monkeypatch.setattr(pipeline, "PART_BYTES", 4096)
+    in_parts = run("import", path, "--db", tmp_path / "parts.db")
+    whole = _in_one_process(monkeypatch, "import", path, "--db", tmp_path / "one.db")
+    assert in_parts.exit_code == whole.exit_code == 1
+    assert in_parts.stderr == whole.stderr and ":" in in_parts.stderr
+    assert json.loads(run("export", "--json", "--db", tmp_path / "parts.db").stdout or "[]") == []
+
+
+def _die(*args):
+    import os
+
+    os._exit(3)  # as a helper killed by the system would
+
+
+def test_when_the_helper_reading_parts_dies_the_file_is_read_here(monkeypatch, tmp_path):
+    from dhrcli import pipeline
+
+    path = write(tmp_path / "many.yaml", _many_reviews(300))
+    monkeypatch.setattr(pipeline, "PART_BYTES", 4096)
+    monkeypatch.setattr(pipeline, "prepare", _die)
+    result = run("import", path, "--db", tmp_path / "c.db")
+    assert result.exit_code == 0, result.stderr
+    assert "the helper process reading it stopped; reading the rest here" in result.stderr
+    assert len(json.loads(run("export", "--json", "--db", tmp_path / "c.db").stdout)) == 600

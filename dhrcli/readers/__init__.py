@@ -61,20 +61,44 @@ def read(data: bytes, where: str, known: Callable[[str], bool] | None = None,
     `first_words` help the page reader find where a text ends and its addressee begins."""
     from . import csv_reader, json_reader, page_reader, yaml_reader
 
-    if documents.is_pdf(data) or documents.is_docx(data, where) or where.lower().endswith(DOCUMENTS):
+    kind, text = _kind(data, where)
+    if kind == "document":
         return iter([_document(data, where, known)])
-    text = decode(data, where)
-    if page_reader.looks_like_page(text):
+    if kind == "page":
         return page_reader.read(text, where, known, first_words)
-    if json_reader.looks_like_json(text):
+    if kind == "json":
         return json_reader.read(text, where)
-    if csv_reader.looks_like_csv(text, where):
+    if kind == "csv":
         # dhr's --excel form starts with a byte-order mark: take its protective quotes off
         return csv_reader.read(text, where, excel=data.startswith(b"\xef\xbb\xbf"))
     if where.lower().endswith(PAGE_ONLY):
         raise InputError([f"{where}: not a DHR library summary page (no 'CSP:' header and no "
                           f"'# Recommendation Addressed to' list or table)"])
     return yaml_reader.read(text, where)
+
+
+def is_review_file(data: bytes, where: str) -> bool:
+    """Whether `read` would read the input as a review file (YAML), not as anything else."""
+    try:
+        return _kind(data, where)[0] == "yaml" and not where.lower().endswith(PAGE_ONLY)
+    except InputError:
+        return False
+
+
+def _kind(data: bytes, where: str) -> tuple[str, str | None]:
+    """What an input is, by content first: (document, page, json, csv or yaml, its text)."""
+    from . import csv_reader, json_reader, page_reader
+
+    if documents.is_pdf(data) or documents.is_docx(data, where) or where.lower().endswith(DOCUMENTS):
+        return "document", None
+    text = decode(data, where)
+    if page_reader.looks_like_page(text):
+        return "page", text
+    if json_reader.looks_like_json(text):
+        return "json", text
+    if csv_reader.looks_like_csv(text, where):
+        return "csv", text
+    return "yaml", text
 
 
 def _document(data: bytes, where: str, known: Callable[[str], bool] | None) -> Raw:
