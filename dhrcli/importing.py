@@ -230,6 +230,7 @@ class _Parts:
         for index in range(len(self.parts)):
             try:
                 raws, rules, terms = futures[index].result()
+                futures[index] = None  # what was read is not kept once given
             except BrokenProcessPool:
                 raws = None
                 if self.warn is not None:
