@@ -92,6 +92,23 @@ def _blank_pdf(pages: int) -> bytes:
     return out.getvalue()
 
 
+def _scan(pages: int) -> bytes:
+    """A PDF of images and nothing else, as a scanner makes: an image on each page, no text."""
+    document = pdfium.PdfDocument.new()
+    for _ in range(pages):
+        page = document.new_page(595, 842)
+        bitmap = pdfium.PdfBitmap.new_native(400, 300, pdfium.raw.FPDFBitmap_BGR)
+        bitmap.fill_rect((40, 40, 40, 255), 0, 0, 400, 300)
+        image = pdfium.PdfImage.new(document)
+        image.set_bitmap(bitmap)
+        image.set_matrix(pdfium.PdfMatrix().scale(400, 300).translate(100, 400))
+        page.insert_obj(image)
+        page.gen_content()
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def _encrypted_pdf() -> bytes:
     from pypdf import PdfReader, PdfWriter
 
@@ -122,7 +139,8 @@ def _zip_of_something_else() -> bytes:
 
 
 @pytest.mark.parametrize("name, make, said", [
-    ("scan.pdf", lambda: _blank_pdf(3), "the PDF has no text layer (a scan?)"),
+    ("scan.pdf", lambda: _scan(3), "the PDF has no text layer (a scan?)"),
+    ("blank.pdf", lambda: _blank_pdf(3), "the PDF has no text layer (a scan?)"),
     ("locked.pdf", _encrypted_pdf, "the PDF is encrypted (password-protected)"),
     ("cut.pdf", lambda: REPORT.read_bytes()[:4000], "not a readable PDF"),
     ("report.docx", _zip_of_something_else, "not a Word document that can be read"),
