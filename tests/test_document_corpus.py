@@ -18,7 +18,6 @@ def measure(show: bool = False, corpus: Path = CORPUS) -> dict:
     sys.path.insert(0, str(HERE.parent))
     from dhrcli.agencies import load, name_index
     from dhrcli.readers import read
-    from dhrcli.records import number_sort_key  # noqa: F401
 
     registry = load(None)
     known, first_words = name_index(registry.names())
