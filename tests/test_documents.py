@@ -227,3 +227,31 @@ def test_a_recommendations_section_laid_out_as_a_word_table(tmp_path):
     assert run("import", path, "--db", tmp_path / "word.db").exit_code == 0
     ours = [(r["number"], r["text"], r["agencies"]) for r in _export(tmp_path / "word.db")]
     assert ours == [(r["number"], r["text"], r["agencies"]) for r in _export(tmp_path / "yaml.db")]
+
+
+@pytest.mark.parametrize("style", ["Recommendation {n}: ", "R{n} ", "{n}) ", "10.{n} "])
+def test_the_numbering_styles_reports_use(tmp_path, style):
+    """Recommendation 3:, R3, 3) and 10.3, with a) and i) sub-paragraphs under one of them."""
+    document = docx.Document()
+    document.add_paragraph("Safer Wyvern")
+    document.add_heading("Recommendations", 1)
+    document.add_heading("Wyvern Police", 2)
+    texts = ["Officers should complete a DASH risk assessment at every domestic incident.",
+             "The force should review how it shares information with the MARAC.",
+             "Call handlers should be trained to recognise coercive control."]
+    for n, text in enumerate(texts, start=1):
+        document.add_paragraph(style.format(n=n) + text)
+        if n == 2:
+            document.add_paragraph("a) the MARAC referral form is completed in full;")
+            document.add_paragraph("b) actions are recorded against each case.")
+    document.add_heading("Appendix A", 1)
+    path = tmp_path / "styles.docx"
+    document.save(path)
+    result = run("convert", path, "-o", tmp_path / "out.yaml")
+    assert result.exit_code == 0, result.stderr
+    recs = yaml.safe_load((tmp_path / "out.yaml").read_text(encoding="utf-8"))["recommendations"]
+    first, second, third = (style.format(n=n).strip(" :)").replace("Recommendation ", "")
+                            for n in (1, 2, 3))
+    assert [r["number"] for r in recs] == [first, second, f"{second} a", f"{second} b", third]
+    assert recs[0]["text"] == texts[0] and recs[2]["text"] == "the MARAC referral form is completed in full;"
+    assert all(r["to"] == ["Wyvern Police"] for r in recs)

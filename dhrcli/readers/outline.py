@@ -215,7 +215,7 @@ def _follows(number: str, recs: list[dict]) -> bool:
     one more than the last."""
     if not recs:
         return True
-    last = str(recs[-1]["number"]).split(".")[-1].lstrip("Rr")
+    last = str(recs[-1]["number"]).split()[0].split(".")[-1].lstrip("Rr")  # "R2 b": 2
     return number.lstrip("Rr").split(".")[-1] in ("1", str(int(last) + 1) if last.isdigit() else "")
 
 
