@@ -112,11 +112,10 @@ def _document(data: bytes, where: str, known: Callable[[str], bool] | None) -> R
         def tables(first: int, last: int):
             return documents.pdf_tables(data, where, first, last)
     elif documents.is_docx(data, where):
-        lines, unit = documents.docx_lines(data, where), "paragraph"
+        (lines, rows), unit = documents.docx_content(data, where), "paragraph"
 
         def tables(first: int, last: int):
-            return [(number, [cell.strip() for cell in line.strip()[1:-1].split(" | ")])
-                    for number, line in lines if first <= number <= last and line.startswith("|")]
+            return [(number, cells) for number, cells in rows if first <= number <= last]
     else:
         raise InputError([f"{where}: not a PDF or Word document (it does not start as one); "
                           f"is the file complete?"])

@@ -65,14 +65,15 @@ def pdf_lines(data: bytes, where: str) -> list[tuple[int, str]]:
     return _without_running_lines(pages)
 
 
-def docx_lines(data: bytes, where: str) -> list[tuple[int, str]]:
-    """(paragraph number, line) for each paragraph of a Word document, table rows as
-    "cell | cell"; headings are marked by a leading '#'. InputError for a file Word could not
+def docx_content(data: bytes, where: str) -> tuple[list[tuple[int, str]], list[tuple[int, list[str]]]]:
+    """(lines, table rows) of a Word document: (block number, text) for each paragraph,
+    headings marked by a leading '#', and a "| cell | cell |" line holding each table row's
+    place; and (block number, cells) for each table row. InputError for a file Word could not
     open."""
     docx, document = _word(data, where)
     lines: list[tuple[int, str]] = []
-    body = document.element.body
-    for number, child in enumerate(body.iterchildren(), start=1):
+    rows: list[tuple[int, list[str]]] = []
+    for number, child in enumerate(document.element.body.iterchildren(), start=1):
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             paragraph = docx.text.paragraph.Paragraph(child, document)
@@ -82,11 +83,11 @@ def docx_lines(data: bytes, where: str) -> list[tuple[int, str]]:
                 lines.append((number, f"# {text}" if style.lower().startswith(("heading", "title"))
                               else text))
         elif tag == "tbl":
-            table = docx.table.Table(child, document)
-            for row in table.rows:
+            for row in docx.table.Table(child, document).rows:
                 cells = [cell.text.strip().replace("\n", " ") for cell in row.cells]
                 lines.append((number, "| " + " | ".join(cells) + " |"))
-    return lines
+                rows.append((number, cells))
+    return lines, rows
 
 
 def _hyphens(text: str) -> str:
@@ -165,9 +166,8 @@ def pdf_tables(data: bytes, where: str, first: int | None = None, last: int | No
 
 def docx_tables(data: bytes, where: str) -> list[tuple[None, list[str]]]:
     """(None, cells) for each row of the tables of a Word document."""
-    docx, document = _word(data, where)
-    return [(None, [" ".join(cell.text.split()) for cell in row.cells])
-            for table in document.tables for row in table.rows]
+    return [(None, [" ".join(cell.split()) for cell in cells])
+            for _, cells in docx_content(data, where)[1]]
 
 
 def _word(data: bytes, where: str):

@@ -34,7 +34,7 @@ def rows(data: bytes, name: str) -> list[Row]:
 
     if documents.is_pdf(data):
         return _numbered(documents.pdf_tables(data, name))
-    if documents.is_docx(data, name) and not name.lower().endswith(".xlsx"):
+    if documents.is_docx(data, name):
         return _numbered(documents.docx_tables(data, name))
     if data[:4] == b"PK\x03\x04":
         return _workbook(data, name)
