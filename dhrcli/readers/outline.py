@@ -19,9 +19,10 @@ SECTION_END = re.compile(
     r"^#?\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:appendix|annex|glossary|references|bibliography|"
     r"action plan|conclusions?|terms of reference|signed|chair)\b", re.I)
 ITEM = re.compile(
-    r"^(?:recommendation\s+)?(?:(?P<number>R?\d{1,3}(?:\.\d{1,3}){0,3})(?P<mark>[.):]|\s*[-\u2013])?|"
-    r"(?P<letter>[a-h]|[ivx]{1,4})[.)])\s+(?P<rest>\S.*)$", re.I)
-SUB = re.compile(r"^\(?(?P<number>[a-h]|[ivx]{1,4})\)\s+(?P<rest>\S.*)$")
+    r"^(?:recommendation\s+)?(?P<number>R?\d{1,3}(?:\.\d{1,3}){0,3})(?P<mark>[.):]|\s*[-\u2013])?"
+    r"\s+(?P<rest>\S.*)$", re.I)
+SUB = re.compile(r"^(?:\((?P<bracketed>[a-h]|[ivx]{1,4})\)|(?P<number>[a-h]|[ivx]{1,4})[.)])\s+"
+                 r"(?P<rest>\S.*)$")  # a) (a) a. i) i.: a sub-paragraph; "a word" is text
 GROUPS = re.compile(r"^#?\s*(?:single|multi)[- ]agency(?: recommendations?)?$|^#?\s*(?:panel|"
                     r"national|local|overarching|partnership) recommendations?$", re.I)
 TOP_HEADING = re.compile(r"^#?\s*\d{1,2}\.?\s+[A-Z][^.;:]{0,60}$")  # "2. Background"
@@ -147,13 +148,12 @@ def _section(lines, start, known, recs, unit) -> int:
         if TOP_HEADING.match(line) and ended and len(line.split()) <= 5 and not ITEM_WORDS.search(
                 line) and (len(line.split()) < 5 or not _follows(line.split()[0].rstrip("."), recs)):
             return index - 1  # "2. Background" (too short for a recommendation): the next part
-        sub = SUB.match(line) or _lettered(line)
+        sub = SUB.match(line)
         item = None if sub else ITEM.match(line)
-        if item and item.group("letter"):
-            item = None  # a) and i) are sub-paragraphs (SUB); "a word" begins a line of text
         if sub and current is not None and parent is not None:
-            current = _add(recs, f"{parent} {sub.group('number')}", sub.group("rest"),
-                           addressees, guessed, page, unit, known)
+            letter = sub.group("number") or sub.group("bracketed")
+            current = _add(recs, f"{parent} {letter}", sub.group("rest"), addressees, guessed,
+                           page, unit, known)
             continue
         if item and not item.group("mark") and not (ended and _follows(item.group("number"), recs)):
             item = None  # "7 November and ..." goes on a sentence; a bare number must follow on
@@ -183,18 +183,9 @@ def _section(lines, start, known, recs, unit) -> int:
             current = None
             continue
         heading = None
-        if current is not None:  # the paragraph goes on (a new line, or a new page)
-            joined = current["text"]
-            if re.search(r"[a-z]-$", joined) and line[:1].islower():
-                current["text"] = joined[:-1] + line
-            else:
-                current["text"] = f"{joined} {line}"
+        if current is not None:  # the paragraph goes on (a new line, or a new page; a word
+            current["text"] = f"{current['text']} {line}"  # broken at a line end is whole here)
     return len(lines) - 1
-
-
-def _lettered(line: str):
-    """ "a. text" or "i. text": a sub-paragraph too, as SUB's "a) text"."""
-    return re.match(r"^(?P<number>[a-h]|[ivx]{1,4})\.\s+(?P<rest>\S.*)$", line)
 
 
 def _is_heading(line: str) -> bool:
@@ -222,9 +213,10 @@ def _follows(number: str, recs: list[dict]) -> bool:
 def _names_agency(line: str, known: Callable[[str], bool] | None) -> bool:
     """Whether a line names an agency (or several): one dhr knows, or a line in title case
     with a word bodies are named by ("Norfolk County Council, Children's Social Care")."""
-    if known is not None and (known(line) or not _heading_names(line, known)[1]
-                              and len(_heading_names(line, known)[0]) > 1):
-        return True
+    if known is not None:
+        names, guessed = _heading_names(line, known)
+        if known(line) or (not guessed and len(names) > 1):
+            return True
     words = re.findall(r"[^\W_]+", line)
     return (bool(words) and all(w[:1].isupper() or w.isdigit() or w.lower() in LOWER for w in words)
             and any(w.lower() in BODIES for w in words))
