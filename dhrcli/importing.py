@@ -143,7 +143,6 @@ def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue, limit_
             with _Parts(parts, source.name, catalogue, warn) as prepared:
                 yield source.name, data, prepared
         return
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     from . import pipeline
@@ -162,9 +161,7 @@ def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue, limit_
             return name, data, None
 
     broken: list[str] = []
-    pool = ProcessPoolExecutor(1, initializer=pipeline.start,
-                               initargs=(os.getpid(), catalogue.links.known_names(),
-                                         catalogue.store.taxonomy_path))
+    pool = _helper(catalogue)
     finished = False
     try:
         waiting = None
@@ -184,14 +181,23 @@ def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue, limit_
         pool.shutdown(wait=finished and not broken, cancel_futures=True)
 
 
+def _helper(catalogue: Catalogue):
+    """The second process, which reads and classifies inputs ahead of the writes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from . import pipeline
+
+    return ProcessPoolExecutor(1, initializer=pipeline.start, initargs=(
+        os.getpid(), catalogue.links.known_names(), catalogue.store.taxonomy_path))
+
+
 def _parts(data, name: str) -> list:
     """The parts of one large review file, for the second process (pipeline.parts), or []."""
     from . import pipeline
     from .readers import is_review_file
 
-    if not isinstance(data, bytes) or len(data) < 2 * pipeline.PART_BYTES:
-        return []
-    return pipeline.parts(data) if is_review_file(data, name) else []
+    parts = pipeline.parts(data) if isinstance(data, bytes) else []
+    return parts if parts and is_review_file(data, name) else []
 
 
 class _Parts:
@@ -201,13 +207,8 @@ class _Parts:
 
     def __init__(self, parts: list, name: str, catalogue: Catalogue,
                  warn: Callable[[str], None] | None = None):
-        from concurrent.futures import ProcessPoolExecutor
-
-        from . import pipeline
-
         self.parts, self.name, self.warn = parts, name, warn
-        self.pool = ProcessPoolExecutor(1, initializer=pipeline.start, initargs=(
-            os.getpid(), catalogue.links.known_names(), catalogue.store.taxonomy_path))
+        self.pool = _helper(catalogue)
 
     def __enter__(self):
         return self
