@@ -31,13 +31,10 @@ class Recurrence:
     def __init__(self, queries: Queries):
         self.queries = queries
         self.store = queries.store
-        self._glossary: Glossary | None = None
 
     @property
     def glossary(self) -> Glossary:
-        if self._glossary is None:
-            self._glossary = Glossary(self.store.taxonomy.glossary)
-        return self._glossary
+        return self.store.glossary
 
     def _weights(self, wanted=None) -> Weights:
         """The catalogue's term counts: for the terms `wanted`, or all."""

@@ -66,6 +66,7 @@ class Store:
         self.on_rollback: list = []  # called after a transaction is rolled back
         self._registry = None
         self._taxonomy = None
+        self._glossary = None
         self.exists = self.path.is_file()
         if scratch:
             write = False
@@ -184,6 +185,16 @@ class Store:
 
             self._taxonomy = themes.load(self.taxonomy_path)
         return self._taxonomy
+
+    @property
+    def glossary(self):
+        """The taxonomy's glossary as lessons.py folds terms by it (for import's term counts,
+        similar and recurring), made when first needed."""
+        if self._glossary is None:
+            from .lessons import Glossary
+
+            self._glossary = Glossary(self.taxonomy.glossary)
+        return self._glossary
 
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import theming
 from .linking import Links
 from .building import build_review
-from .lessons import Glossary, document_counts, prints
+from .lessons import document_counts, prints
 from .migrations import add_lesson_terms, lesson_sources
 from .records import DhrError, InputError, Raw, Review, Said, by_number, recommendations_kept
 from .store import Store
@@ -56,7 +56,6 @@ class Writer:
         self.links = links
         self.rules_done: dict[str, dict[str, str]] = {}  # text -> rule themes worked out elsewhere
         self.terms_done: dict[tuple, tuple] = {}  # (text, names) -> lesson terms, from elsewhere
-        self._glossary: Glossary | None = None
         self.terms: Counter = Counter()  # term counts to add to lesson_terms when a file is done
 
     @property
@@ -64,11 +63,8 @@ class Writer:
         return self.store.db
 
     @property
-    def glossary(self) -> Glossary:
-        """The glossary by which lessons.py counts terms, made once."""
-        if self._glossary is None:
-            self._glossary = Glossary(self.store.taxonomy.glossary)
-        return self._glossary
+    def glossary(self):
+        return self.store.glossary
 
     def import_file(self, raws: Iterable[Raw], source: str, replace: bool = False) -> ImportResult:
         """Import every review from one file in one transaction, or none of them.
