@@ -229,12 +229,17 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def review_yaml(rng: random.Random, index: int, known: list[list[str]], weights: list[float]) -> str:
+def review_yaml(rng: random.Random, index: int, known: list[list[str]], weights: list[float],
+                taken: set) -> str:
     place = rng.choice(PLACES)
     csp = rng.choice(CSP_FORMS).format(p=place)
-    year = rng.randint(2012, 2025)
-    lines = ["---", f"csp: {quote(csp)}", f"title: {quote(f'{place} review {index}')}",
-             f"published: {year}-{rng.randint(1, 12):02d}",
+    year, month = rng.randint(2012, 2025), rng.randint(1, 12)
+    # A second review of one CSP in one month gets an id of its own, as its writer would give
+    # it: without one dhr would take it for an update of the first where their texts are alike.
+    own_id = [f"id: review-{index}"] if (csp, year, month) in taken else []
+    taken.add((csp, year, month))
+    lines = ["---", *own_id, f"csp: {quote(csp)}", f"title: {quote(f'{place} review {index}')}",
+             f"published: {year}-{month:02d}",
              f"year_of_death: {year - rng.randint(1, 3)}",
              "basis: Statutory domestic homicide review under section 9 of the Domestic Violence, "
              "Crime and Victims Act 2004.", "recommendations:"]
@@ -263,9 +268,9 @@ def generate(out: Path, reviews: int, seed: int = 1, per_file: int = 100) -> int
     known = lessons(random.Random(seed + 1))
     weights = [1 / rank for rank in range(1, len(known) + 1)]
     out.mkdir(parents=True, exist_ok=True)
-    recs = 0
+    recs, taken = 0, set()
     for start in range(0, reviews, per_file):
-        chunk = [review_yaml(rng, i, known, weights)
+        chunk = [review_yaml(rng, i, known, weights, taken)
                  for i in range(start, min(start + per_file, reviews))]
         recs += sum(text.count("\n  - number:") for text in chunk)
         (out / f"reviews-{start // per_file:05d}.yaml").write_text("".join(chunk), encoding="utf-8")
