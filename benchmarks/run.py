@@ -245,7 +245,7 @@ def run_lessons(reviews: list[int], runs: int, seed: int, work: Path) -> dict:
 
 
 def table(results: dict) -> str:
-    lines = [f"{"comparison":50} {'size':>4} {'dhr s':>9} {'other s':>9} {'dhr/other':>9} "
+    lines = [f"{'comparison':50} {'size':>4} {'dhr s':>9} {'other s':>9} {'dhr/other':>9} "
              f"{'target':>7}  met"]
 
     def row(name, size, entry):

@@ -122,8 +122,21 @@ class Taxonomy:
                             if kind == "p":  # a prefix: by its first three letters if it has them
                                 key = ("p3", value[:3]) if len(value) >= 3 else ("p", value[:2])
                             target.setdefault(key, []).append((theme.slug, cue, negative))
-            self._index = (single, longer, any(key[0] == "p" for key in {**single, **longer}))
+            wanted = set(single) | set(longer)  # every key a cue looks up or needs
+            for theme in self.themes.values():
+                for cue in (*theme.cues, *theme.nots):
+                    wanted.update(cue.needs)
+                    wanted.update(("s", c) for c in cue.companions)
+            self._index = (single, longer, wanted, {})
         return self._index
+
+    @staticmethod
+    def _keys(word: str, stemmed: str, wanted: set) -> tuple:
+        """The keys under which classify files a word: its stem, itself, its first three and
+        two letters, as far as any cue asks for them."""
+        return tuple(key for key in (("s", stemmed), ("w", word), ("p3", word[:3]),
+                                     ("p", word[:2]))
+                     if key in wanted and (key[0] != "p3" or len(word) >= 3))
 
     def classify(self, text: str, addressees=(), blocked: list | None = None
                  ) -> dict[str, list[Match]]:
@@ -133,17 +146,16 @@ class Taxonomy:
         MAX_SIGNAL_ADDRESSEES of them. `blocked`, if a list, gets (theme, Match) for each
         match that did not count: overlapped by a not-cue, or lacking its companions."""
         tokens = words(text)
-        at: dict[tuple[str, str], list[int]] = defaultdict(list)
+        single, longer, wanted, known = self._compiled()
+        at: dict[tuple[str, str], list[int]] = defaultdict(list)  # only keys some cue wants
         for i, (word, stemmed, _, _) in enumerate(tokens):
-            at["s", stemmed].append(i)
-            at["w", word].append(i)
-        single, longer, short = self._compiled()
-        for word, positions in list(at.items()):
-            if word[0] == "w":
-                if len(word[1]) >= 3:
-                    at["p3", word[1][:3]].extend(positions)
-                if short:  # a cue's prefix of two letters
-                    at["p", word[1][:2]].extend(positions)
+            keys = known.get(word)
+            if keys is None:  # each word's keys worked out once (reviews share a vocabulary)
+                if len(known) >= 200_000:
+                    known.clear()
+                keys = known[word] = self._keys(word, stemmed, wanted)
+            for key in keys:
+                at[key].append(i)
         present = at.keys()
         positive: dict[str, list] = {}
         negative: dict[str, list] = {}
@@ -201,13 +213,15 @@ class Taxonomy:
         """The matches of one theme that count: not overlapped by a not-cue, with their
         companions, and not inside a longer match (which says nothing more)."""
         kept_spans, dropped = [], []
-        for span in spans:
+        order = (lambda span: (span[0], span[1], span[2].text))  # not the order cues were found
+        for span in sorted(spans, key=order):
             cue = span[2]
             if cue.companions and not any(("s", c) in present for c in cue.companions):
                 dropped.append((span, "without any of: " + ", ".join(cue.companions)))
                 continue
             if against:
-                over = [b for b in against if span[0] <= b[1] and b[0] <= span[1]]
+                over = sorted((b for b in against if span[0] <= b[1] and b[0] <= span[1]),
+                              key=order)
                 if over:
                     dropped.append((span, f"not: {over[0][2].text}"))
                     continue

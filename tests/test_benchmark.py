@@ -31,18 +31,35 @@ def test_a_small_benchmark_runs_and_reports(tmp_path):
                              "--work", str(tmp_path / "work")],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    assert "dhr/other" in result.stdout and "import (vs YAML->JSONL" in result.stdout
+    assert "dhr/other" in result.stdout and "import, one file (vs YAML->JSONL" in result.stdout
     results = json.loads(out.read_text())
     size = results["sizes"]["S"]
     assert size["reviews"] == 60 and size["recommendations"] > 60
-    assert size["import"]["dhr"] > 0 and size["import"]["other"] > 0
-    assert set(size["search"]) == {"rare", "common", "multi-word"}
+    assert set(size["import"]) == {"one file", "folder"}
+    assert all(entry["dhr"] > 0 and entry["other"] > 0 and entry["target"] == 1.0
+               for entry in size["import"].values())
+    assert set(size["search"]) == {"rare", "two-word", "common", "glossary"}
+    assert [size["search"][name]["exact"] for name in ("rare", "glossary")] == [True, False]
     assert set(size["start-up"]) == {"dhr --version", "dhr search (empty catalogue)"}
     lessons = results["lessons"]
     assert [size["reviews"] for size in lessons["sizes"]] == [20, 60]
     assert all(size["recurring_s"] > 0 and size["similar_s"] > 0 for size in lessons["sizes"])
     assert lessons["growth"]["n_log_n"] > lessons["growth"]["linear"] > 1
     assert "recurring's time grew" in result.stdout
+
+
+def test_no_two_generated_reviews_share_a_key(tmp_path):
+    """A second review of one CSP in one month has an id of its own, so that every generated
+    review is imported as itself (one file or a folder alike) and none updates another."""
+    generate(tmp_path / "data", 400, seed=3)
+    one = tmp_path / "one.yaml"
+    one.write_text("".join(p.read_text() for p in sorted((tmp_path / "data").iterdir())))
+    db = tmp_path / "cat.db"
+    result = subprocess.run([sys.executable, "-m", "dhrcli", "import", "--db", str(db), str(one)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "reviews: 400 added, 0 updated" in result.stderr
+    assert one.read_text().count("\nid: review-") > 0
 
 
 def test_the_generator_writes_lessons_that_recur_in_other_words(tmp_path):

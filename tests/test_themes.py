@@ -294,3 +294,19 @@ def test_a_bad_addressee_signal_in_a_taxonomy_is_one_line(norfolk, catalogue_pat
     assert result.exit_code == 1 and said in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert before is not None and snapshot(catalogue_path) == before
+
+
+def test_what_blocked_a_cue_is_said_the_same_way_in_every_run(tmp_path):
+    """Where several not-cues cover one match, the one named is chosen by place, not by the
+    order a set happens to hold them in, which changes from one process to the next."""
+    import subprocess
+    import sys
+
+    code = ("from dhrcli.themes import load; blocked = []; "
+            "load(None).classify('Probation to offer the victim liaison scheme, as the liaison "
+            "officer and community mental health team advised, in the community.', "
+            "blocked=blocked); print(sorted(str(b) for b in blocked))")
+    said = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)},
+                           check=True).stdout for seed in range(8)}
+    assert len(said) == 1 and "not:" in said.pop()
