@@ -7,6 +7,7 @@ matched which words. Nothing here knows SQL or the command line.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 import re
@@ -328,6 +329,11 @@ def reason_json(matches) -> str:
     """A rule theme's reason: a JSON list of {"cue": ..., "words": ...}, one per match (as
     recommendation_themes.reason holds it), with "signal": "addressee" where an addressee was
     the signal rather than the text."""
+    return _reason_json(tuple(tuple(match) for match in matches))
+
+
+@functools.lru_cache(maxsize=20_000)  # the same cue meets the same words in many texts
+def _reason_json(matches: tuple) -> str:
     listed = []
     for cue, said, *signal in matches:
         item = {"cue": cue, "words": " ".join(said.split())}
