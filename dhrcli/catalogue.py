@@ -15,16 +15,13 @@ a copy in memory linked anew, and the next write links the file.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
-from .counts import Counts
 from .linking import Links
 from .lookup import Names
 from .queries import Queries
-from .recurrence import Recurrence
 from .store import Store
-from .tracking import Tracking
-from .writing import Writer
 
 
 class Catalogue:
@@ -36,12 +33,8 @@ class Catalogue:
         check the file itself)."""
         self.store = Store(path, write, aliases, taxonomy, scratch)
         self.links = Links(self.store)
-        self.writer = Writer(self.store, self.links)
         self.names = Names(self.store)
         self.read = Queries(self.store, self.names)
-        self.counts = Counts(self.read)
-        self.tracking = Tracking(self.read)
-        self.recurrence = Recurrence(self.read)
         self.relinked_in_memory = False  # read from a copy linked under a changed registry
         with self.store.errors_named():
             if not (write or self.store.in_memory or as_is) and self.links.changed():
@@ -49,6 +42,32 @@ class Catalogue:
                 self.relinked_in_memory = True
             if write or (self.store.in_memory and not as_is):
                 self.links.sync()
+
+    # The other jobs are made (and their modules loaded) when first asked for: a search needs
+    # none of them.
+    @functools.cached_property
+    def writer(self):
+        from .writing import Writer
+
+        return Writer(self.store, self.links)
+
+    @functools.cached_property
+    def counts(self):
+        from .counts import Counts
+
+        return Counts(self.read)
+
+    @functools.cached_property
+    def tracking(self):
+        from .tracking import Tracking
+
+        return Tracking(self.read)
+
+    @functools.cached_property
+    def recurrence(self):
+        from .recurrence import Recurrence
+
+        return Recurrence(self.read)
 
     @property
     def path(self) -> Path:

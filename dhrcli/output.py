@@ -90,9 +90,7 @@ def write_table(rows: Iterable[dict], columns: list[str], style: str | None, hea
     if not cells:
         sys.stderr.write("dhr: no rows\n")
         return
-    import tabulate as tabulate_module
-    from tabulate import tabulate
-
+    tabulate_module = tabulate_package()
     markdown = style in ("github", "pipe")
     if markdown:  # one line a cell, and a | inside a cell must not end it
         cells = [[" ".join(cell.replace("\n", "; ").split()).replace("|", "\\|") for cell in line]
@@ -107,9 +105,36 @@ def write_table(rows: Iterable[dict], columns: list[str], style: str | None, hea
     colour = _use_colour(out)
     cells = [[_highlight(cell, colour) for cell in line] for line in cells]
     tabulate_module.MIN_PADDING = 0
-    text = tabulate(cells, headers=columns if headers else (), tablefmt=style or TABLE_STYLE,
+    text = tabulate_module.tabulate(cells, headers=columns if headers else (), tablefmt=style or TABLE_STYLE,
                     disable_numparse=True)
     out.write(text + "\n")
+
+
+def tabulate_package():
+    """The tabulate module, imported without importlib.metadata where nothing has imported it
+    yet. tabulate 0.10 asks importlib.metadata for its own version number, and importing that
+    (email, zipfile, socket ...) costs about 25 ms, a fifth of a search; a stand-in that knows
+    no versions serves while tabulate is imported, and is gone after."""
+    if "tabulate" in sys.modules or "importlib.metadata" in sys.modules:
+        import tabulate
+
+        return tabulate
+    import types
+
+    class PackageNotFoundError(ModuleNotFoundError):
+        pass
+
+    def version(name):
+        raise PackageNotFoundError(name)
+
+    stand_in = types.ModuleType("importlib.metadata")
+    stand_in.PackageNotFoundError, stand_in.version = PackageNotFoundError, version
+    sys.modules["importlib.metadata"] = stand_in
+    try:
+        import tabulate
+    finally:
+        del sys.modules["importlib.metadata"]
+    return tabulate
 
 
 def visible(text: str) -> str:

@@ -25,7 +25,9 @@ def _commands(group: click.Group, prefix: list[str]):
 
 
 def render() -> str:
-    from dhrcli.cli import cli
+    from dhrcli.cli import cli, load_commands
+
+    load_commands()
 
     parts = ["# dhr commands", "",
              "Every command's `--help`, as the installed `dhr` prints it. Made by "

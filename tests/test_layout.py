@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dhrcli.cli import cli
+from dhrcli.cli import cli, load_commands
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dhrcli"
 
@@ -39,6 +39,7 @@ def _names():
             if isinstance(command, click.Group):
                 walk(command)
 
+    load_commands()
     walk(cli)
     return commands, options
 
@@ -123,3 +124,14 @@ def test_imports_go_one_way():
             if layer.get(imported, -1) < layer[name]:  # -1: the command line, or a new module
                 upward.append(f"{path.relative_to(PACKAGE)} imports {imported}")
     assert upward == []
+
+
+def test_every_command_is_listed_with_its_module():
+    """A command loads only its own module (cli.base.COMMAND_MODULES): the list must name every
+    command, in the module that defines it, or the command would not be found."""
+    from dhrcli.cli.base import COMMAND_MODULES
+
+    listed = {name: module for module, names in COMMAND_MODULES.items() for name in names}
+    defined = {name: command.callback.__module__.rsplit(".", 1)[1]
+               for name, command in load_commands().items()}
+    assert defined == listed

@@ -6,7 +6,9 @@ import re
 import click
 
 from conftest import ROOT
-from dhrcli.cli import cli
+from dhrcli.cli import cli, load_commands
+
+load_commands()
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 GUIDE = (ROOT / "docs" / "guide.md").read_text(encoding="utf-8")

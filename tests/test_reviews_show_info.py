@@ -72,9 +72,9 @@ def test_a_newer_catalogue_is_refused(norfolk, catalogue_path):
 
 
 def test_help_has_an_example_for_every_command():
-    from dhrcli.cli import cli
+    from dhrcli.cli import load_commands
 
-    for name in cli.commands:
+    for name in load_commands():
         result = run(name, "--help")
         assert result.exit_code == 0
         assert "Example:" in result.stdout, name

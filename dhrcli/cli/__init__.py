@@ -1,8 +1,6 @@
-"""The command line. `cli` is the click group; `main` the console script."""
+"""The command line. `cli` is the click group; `main` the console script. A command's module
+is loaded when the command is asked for; `load_commands()` loads them all."""
 
-from . import (agency_commands, followup_commands, input_commands,  # noqa: F401  (they add commands)
-               lesson_commands, records_commands, report_commands, theme_commands,
-               web_commands)
-from .base import cli, main
+from .base import cli, load_commands, main
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "load_commands", "main"]

@@ -20,8 +20,45 @@ RECORD_TABLE = ["review_id", "number", "text", "agencies", "themes"]
 SEARCH_TABLE = ["rank", "review_id", "number", "snippet", "agencies"]
 
 
+# Each command's module, so that a command loads only its own (a search does not import what
+# import, reports or the web view need). tests/test_layout.py checks the list is whole.
+COMMAND_MODULES = {
+    "agency_commands": ("agencies", "sectors"),
+    "followup_commands": ("history", "overdue", "plan", "status", "withdraw"),
+    "input_commands": ("convert", "import", "validate"),
+    "lesson_commands": ("recurring", "similar"),
+    "records_commands": ("by-agency", "check", "info", "reviews", "search", "show"),
+    "report_commands": ("export", "report", "stats"),
+    "theme_commands": ("by-theme", "explain", "glossary", "retheme", "tag", "themes", "untag"),
+    "web_commands": ("serve",),
+}
+
+
+def load_commands() -> dict:
+    """Every command, loaded: `cli.commands`, whole (for help, docs and tests)."""
+    import importlib
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"{__package__}.{module}")
+    return cli.commands
+
+
 class DhrGroup(click.Group):
-    """Turns the core's errors into one line on stderr and exit 1, never a traceback."""
+    """Turns the core's errors into one line on stderr and exit 1, never a traceback; loads a
+    command's module when the command is asked for."""
+
+    def get_command(self, ctx, name):
+        if name not in self.commands:
+            import importlib
+
+            for module, names in COMMAND_MODULES.items():
+                if name in names:
+                    importlib.import_module(f"{__package__}.{module}")
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx):
+        load_commands()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx):
         from ..records import DhrError
@@ -130,8 +167,9 @@ def output_options(command):
             raise click.UsageError(f"--excel is for CSV or TSV output, not {chosen[0]}")
         csv_ = csv_ or (excel and not tsv)
         if style:
-            from tabulate import tabulate_formats
+            from ..output import tabulate_package
 
+            tabulate_formats = tabulate_package().tabulate_formats
             if style not in tabulate_formats:
                 raise click.UsageError(f"unknown --fmt style {style!r}; choose one of: "
                                        + ", ".join(sorted(tabulate_formats)))
