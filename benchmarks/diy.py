@@ -1,6 +1,6 @@
 """The do-it-yourself route a data person would take instead of dhr, step one: review files to
 JSON lines, one row per recommendation with its review's fields, using PyYAML's C loader.
-(Steps two and three are `sqlite-utils insert --nl` and `sqlite-utils enable-fts`.)
+(Steps two and three are `sqlite-utils insert --nl --alter` and `sqlite-utils enable-fts`.)
 
     python benchmarks/diy.py REVIEW_DIR OUT.jsonl"""
 

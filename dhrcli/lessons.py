@@ -223,10 +223,21 @@ def why(a: dict[str, float], b: dict[str, float], shown: dict[str, str], most: i
     return [shown.get(term, term) for _, term in shared]
 
 
+@functools.lru_cache(maxsize=65_536)  # import reads a text for its prints, then compares it
+def plain_words(text: str) -> tuple[str, ...]:
+    """A text's words, folded, as import's check for near copies counts them."""
+    return tuple(re.findall(r"[^\W_]+", text.casefold()))
+
+
+@functools.lru_cache(maxsize=65_536)  # a common text is the candidate of many
+def word_set(text: str) -> frozenset[str]:
+    return frozenset(plain_words(text))
+
+
 def prints(text: str) -> list[str]:
     """Fingerprints of a text's words - of its first half and of its second - that a copy
     with a small edit still shares one of (import checks candidates by word overlap)."""
-    found = re.findall(r"[^\W_]+", text.casefold())
+    found = plain_words(text)
     halves = [found[:len(found) // 2], found[len(found) // 2:]] if len(found) >= 8 else [found]
     return [hashlib.blake2b(" ".join(half).encode("utf-8"), digest_size=8).hexdigest()
             for half in halves if half]

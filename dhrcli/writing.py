@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import theming
 from .linking import Links
 from .building import build_review
-from .lessons import document_counts, prints
+from .lessons import document_counts, prints, word_set
 from .migrations import add_lesson_terms, lesson_sources
 from .records import DhrError, InputError, Raw, Review, Said, by_number, recommendations_kept
 from .store import Store
@@ -284,11 +284,7 @@ class Writer:
         line for a review that repeats most of another (usually the same review imported
         twice under different ids), else a line per repeated recommendation. Candidates share
         a fingerprint (lessons.prints) with it; nothing is compared with every recommendation."""
-        import re
         from collections import Counter
-
-        def bag(text: str) -> set[str]:
-            return set(re.findall(r"[^\W_]+", text.casefold()))
 
         found, by_review = [], Counter()
         mine = self.db.execute("SELECT r.id, r.number, r.text FROM recommendations r "
@@ -303,8 +299,8 @@ class Writer:
                     "JOIN reviews v ON v.id = r.review "
                     "WHERE p.recommendation = ? AND v.key != ? LIMIT 2",  # in index order
                     (rec, key)):
-                words = words or bag(text)
-                other_words = bag(their_text)
+                words = words or word_set(text)
+                other_words = word_set(their_text)
                 if 2 * len(words & other_words) / (len(words) + len(other_words)) >= 0.85:
                     found.append((number, other, theirs))
                     by_review[other] += 1
