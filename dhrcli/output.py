@@ -35,13 +35,14 @@ def write(rows: Iterable[dict], columns: list[str], fmt: str | None = None,
         kind, _, excel = fmt.partition("+")
         writer = csv.writer(out, delimiter="," if kind == "csv" else "\t",
                             lineterminator="\r\n" if excel else "\n")
-        cell = _harmless if excel else (lambda value: value)
         if excel:
             out.write("\ufeff")
         if headers:
             writer.writerow(columns)
-        for row in rows:
-            writer.writerow([cell(_flat(row.get(c), plain=True)) for c in columns])
+        if excel:
+            writer.writerows([_harmless(_plain(row.get(c))) for c in columns] for row in rows)
+        else:
+            writer.writerows([_plain(row.get(c)) for c in columns] for row in rows)
     elif fmt == "json":
         separator = "[\n"
         for row in rows:
@@ -72,6 +73,19 @@ def _clean(value):
     if isinstance(value, str):
         return value.replace(HIGHLIGHT[0], "").replace(HIGHLIGHT[1], "")
     return value
+
+
+def _plain(value) -> str:
+    """A cell of csv or tsv: lists joined, highlight marks dropped (_flat with plain, in one
+    call, as it is made for every cell of every row)."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value.replace(HIGHLIGHT[0], "").replace(HIGHLIGHT[1], "") \
+            if HIGHLIGHT[0] in value or HIGHLIGHT[1] in value else value
+    if type(value) is list:
+        return LIST_SEPARATOR.join(map(str, value))
+    return _flat(value, plain=True)
 
 
 def _flat(value, plain: bool, separator: str = LIST_SEPARATOR) -> str:
