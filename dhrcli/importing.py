@@ -140,7 +140,7 @@ def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue, limit_
             if not parts:
                 yield source.name, data, None
                 continue
-            with _Parts(parts, source.name, catalogue, warn) as prepared:
+            with _Parts(data, parts, source.name, catalogue, warn) as prepared:
                 yield source.name, data, prepared
         return
     from concurrent.futures.process import BrokenProcessPool
@@ -205,9 +205,9 @@ class _Parts:
     caller writes the part before; one transaction still holds the whole file, and what it
     writes is what reading it here would write."""
 
-    def __init__(self, parts: list, name: str, catalogue: Catalogue,
+    def __init__(self, data: bytes, parts: list, name: str, catalogue: Catalogue,
                  warn: Callable[[str], None] | None = None):
-        self.parts, self.name, self.warn = parts, name, warn
+        self.data, self.parts, self.name, self.warn = data, parts, name, warn
         self.pool = _helper(catalogue)
 
     def __enter__(self):
@@ -225,8 +225,10 @@ class _Parts:
 
         from . import pipeline
 
-        futures = [self.pool.submit(pipeline.prepare, data, self.name, before)
-                   for before, data in self.parts[:2]]
+        def send(before: int, start: int, end: int):
+            return self.pool.submit(pipeline.prepare, self.data[start:end], self.name, before)
+
+        futures = [send(*part) for part in self.parts[:2]]
         given = 0
         for index in range(len(self.parts)):
             try:
@@ -243,8 +245,7 @@ class _Parts:
                         yield raw
                 return
             if index + 2 < len(self.parts):
-                before, data = self.parts[index + 2]
-                futures.append(self.pool.submit(pipeline.prepare, data, self.name, before))
+                futures.append(send(*self.parts[index + 2]))
             writer.rules_done.update(rules)
             writer.terms_done.update(terms)
             given += len(raws)

@@ -40,11 +40,12 @@ def _end_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def parts(data: bytes) -> list[tuple[int, bytes]]:
+def parts(data: bytes) -> list[tuple[int, int, int]]:
     """A large review file of many YAML documents cut at its '---' lines into parts of about
-    PART_BYTES, each (the lines before it, its bytes), so that the second process can read and
-    classify one part while the catalogue writes the one before; [] for a file too small or
-    not so made (one document, directives, '...' ends, UTF-16)."""
+    PART_BYTES, each (the lines before it, where it starts, where it ends), so that the second
+    process can read and classify one part while the catalogue writes the one before; [] for
+    a file too small or not so made (one document, directives, '...' ends, UTF-16). Places,
+    not bytes: a part is copied out of the file only when it is sent."""
     if len(data) < 2 * PART_BYTES or data[:2] in (b"\xff\xfe", b"\xfe\xff") \
             or re.search(rb"(?m)^(?:%|\.\.\.[ \t\r]*$)", data):
         return []
@@ -56,7 +57,7 @@ def parts(data: bytes) -> list[tuple[int, bytes]]:
         return []
     found, line = [], 0
     for start, end in zip(cuts, cuts[1:] + [len(data)]):
-        found.append((line, data[start:end]))
+        found.append((line, start, end))
         line += data.count(b"\n", start, end)
     return found
 

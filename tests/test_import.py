@@ -170,7 +170,14 @@ def test_a_large_file_read_in_parts_gives_what_one_process_gives(monkeypatch, tm
 
     path = write(tmp_path / "many.yaml", _many_reviews(400))
     monkeypatch.setattr(pipeline, "PART_BYTES", 4096)
-    assert len(pipeline.parts(path.read_bytes())) > 5  # it is read in parts
+    data = path.read_bytes()
+    parts = pipeline.parts(data)
+    assert len(parts) > 5  # it is read in parts, which cover the file end to end
+    assert [start for _, start, _ in parts] == [0] + [end for _, _, end in parts[:-1]]
+    assert parts[-1][2] == len(data) and all(data[start:].startswith(b"---")
+                                               for _, start, _ in parts[1:])
+    assert [before for before, _, _ in parts] == [data.count(b"\n", 0, start)
+                                                  for _, start, _ in parts]
     assert run("import", path, "--db", tmp_path / "parts.db").exit_code == 0
     assert _in_one_process(monkeypatch, "import", path, "--db", tmp_path / "one.db").exit_code == 0
     exported = [run("export", "--json", "--db", tmp_path / name).stdout for name in
