@@ -246,8 +246,7 @@ class _Parts:
                 return
             if index + 2 < len(self.parts):
                 futures.append(send(*self.parts[index + 2]))
-            writer.rules_done.update(rules)
-            writer.terms_done.update(terms)
+            writer.rules_done, writer.terms_done = rules, terms  # this part's: none kept after
             given += len(raws)
             yield from raws
 

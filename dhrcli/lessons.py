@@ -223,13 +223,13 @@ def why(a: dict[str, float], b: dict[str, float], shown: dict[str, str], most: i
     return [shown.get(term, term) for _, term in shared]
 
 
-@functools.lru_cache(maxsize=65_536)  # import reads a text for its prints, then compares it
+@functools.lru_cache(maxsize=4096)  # import reads a text for its prints, then compares it
 def plain_words(text: str) -> tuple[str, ...]:
     """A text's words, folded, as import's check for near copies counts them."""
     return tuple(re.findall(r"[^\W_]+", text.casefold()))
 
 
-@functools.lru_cache(maxsize=65_536)  # a common text is the candidate of many
+@functools.lru_cache(maxsize=4096)  # a common text is the candidate of many
 def word_set(text: str) -> frozenset[str]:
     return frozenset(plain_words(text))
 

@@ -216,3 +216,29 @@ def test_when_the_helper_reading_parts_dies_the_file_is_read_here(monkeypatch, t
     assert result.exit_code == 0, result.stderr
     assert "the helper process reading it stopped; reading the rest here" in result.stderr
     assert len(json.loads(run("export", "--json", "--db", tmp_path / "c.db").stdout)) == 600
+
+
+def test_a_file_in_parts_keeps_only_the_part_in_hand(monkeypatch, tmp_path):
+    """What the second process worked out for a part (themes, lesson terms) is let go once the
+    part is written: a file of a million recommendations must not hold them all at once."""
+    from dhrcli import importing, pipeline
+    from dhrcli.catalogue import Catalogue
+
+    path = write(tmp_path / "many.yaml", _many_reviews(400))
+    monkeypatch.setattr(pipeline, "PART_BYTES", 4096)
+    parts = len(pipeline.parts(path.read_bytes()))
+    catalogue = Catalogue(tmp_path / "cat.db", write=True, aliases=tmp_path / "none",
+                          taxonomy=tmp_path / "none")
+    seen = []
+    original = catalogue.writer._store
+
+    def store(review, result, replace=False):
+        seen.append(len(catalogue.writer.rules_done))
+        return original(review, result, replace)
+
+    monkeypatch.setattr(catalogue.writer, "_store", store)
+    summary = importing.Summary()
+    outcomes = list(importing.import_sources(catalogue, importing.find_sources([str(path)], []),
+                                             summary))
+    assert outcomes[0].result is not None and summary.total.added == 400 and parts > 5
+    assert 0 < max(seen) < 800 / parts * 3  # about one part's texts, never the file's 800
