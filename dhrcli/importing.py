@@ -133,15 +133,14 @@ def _prepared(sources: list[Source], skipped: list, catalogue: Catalogue, limit_
     read ahead at most, so memory stays bounded."""
     if len(sources) <= 2 or (os.cpu_count() or 1) < 2:
         for source in sources:
+            parts = _large(source, limit_mb) if (os.cpu_count() or 1) >= 2 else None
+            if parts:  # read part by part from the file, never whole (unless it has a fault)
+                with _Parts(parts, source, catalogue, warn) as prepared:
+                    yield source.name, None, prepared
+                continue
             data = load(source, skipped, limit_mb)
-            if data is None:
-                continue
-            parts = _parts(data, source.name) if (os.cpu_count() or 1) >= 2 else []
-            if not parts:
+            if data is not None:
                 yield source.name, data, None
-                continue
-            with _Parts(data, parts, source.name, catalogue, warn) as prepared:
-                yield source.name, data, prepared
         return
     from concurrent.futures.process import BrokenProcessPool
 
@@ -191,13 +190,27 @@ def _helper(catalogue: Catalogue):
         os.getpid(), catalogue.links.known_names(), catalogue.store.taxonomy_path))
 
 
-def _parts(data, name: str) -> list:
-    """The parts of one large review file, for the second process (pipeline.parts), or []."""
+def _large(source: Source, limit_mb: int) -> list | None:
+    """The parts of a large review file named on the command line (pipeline.parts), for the
+    second process to read one by one; None for any other input, or where reading it would
+    find something to say (too large, or not a review file): load() reads it then."""
     from . import pipeline
-    from .readers import is_review_file
+    from .readers import HEAD_BYTES, is_review_file
 
-    parts = pipeline.parts(data) if isinstance(data, bytes) else []
-    return parts if parts and is_review_file(data, name) else []
+    if source.error is not None or source.in_folder or not isinstance(source.path, Path):
+        return None
+    try:
+        size = source.path.stat().st_size
+        if not source.path.is_file() or size > limit_mb * 1024 * 1024 \
+                or size < 2 * pipeline.PART_BYTES:
+            return None
+        with open(source.path, "rb") as handle:
+            if not is_review_file(handle.read(HEAD_BYTES + 1), source.name):
+                return None
+            handle.seek(0)
+            return pipeline.parts(handle) or None
+    except OSError:
+        return None
 
 
 class _Parts:
@@ -205,9 +218,10 @@ class _Parts:
     caller writes the part before; one transaction still holds the whole file, and what it
     writes is what reading it here would write."""
 
-    def __init__(self, data: bytes, parts: list, name: str, catalogue: Catalogue,
+    def __init__(self, parts: list, source: Source, catalogue: Catalogue,
                  warn: Callable[[str], None] | None = None):
-        self.data, self.parts, self.name, self.warn = data, parts, name, warn
+        self.parts, self.source, self.name, self.warn = parts, source, source.name, warn
+        self.file = open(source.path, "rb")
         self.pool = _helper(catalogue)
 
     def __enter__(self):
@@ -215,6 +229,14 @@ class _Parts:
 
     def __exit__(self, *_):
         self.pool.shutdown(wait=False, cancel_futures=True)
+        self.file.close()
+
+    def whole(self, limit_mb: int = MAX_SIZE_MB):
+        """The file's bytes, read whole (to read it here), or the InputError load() gives."""
+        data = load(self.source, [], limit_mb)
+        if isinstance(data, InputError):
+            raise data
+        return data
 
     def raws(self, writer, read_here: Callable[[], Iterator]) -> Iterator:
         """The file's raws in order, with the writer told what the helper worked out. A part
@@ -226,7 +248,9 @@ class _Parts:
         from . import pipeline
 
         def send(before: int, start: int, end: int):
-            return self.pool.submit(pipeline.prepare, self.data[start:end], self.name, before)
+            self.file.seek(start)
+            return self.pool.submit(pipeline.prepare, self.file.read(end - start), self.name,
+                                    before)
 
         futures = [send(*part) for part in self.parts[:2]]
         given = 0
@@ -268,8 +292,8 @@ def import_sources(catalogue: Catalogue, sources: list[Source], summary: Summary
             if isinstance(data, InputError):
                 raise data
             if isinstance(prepared, _Parts):
-                raws = prepared.raws(catalogue.writer,
-                                     lambda: read(data, name, known, first_words))
+                raws = prepared.raws(catalogue.writer, lambda: read(
+                    prepared.whole(limit_mb), name, known, first_words))
             elif prepared is not None:
                 raws, catalogue.writer.rules_done, catalogue.writer.terms_done = prepared
                 if isinstance(raws, InputError):

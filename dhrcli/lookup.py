@@ -3,7 +3,6 @@ by REVIEW_ID/NUMBER; a name nobody knows is a DhrError with the closest known na
 
 from __future__ import annotations
 
-import difflib
 import sqlite3
 
 from .records import DhrError
@@ -109,6 +108,8 @@ class Names:
 def did_you_mean(wanted: str, known: list[str], canonical: dict | None = None) -> str:
     """' (did you mean A, B, C?)' with the three known names closest to `wanted`; with
     `canonical` (name -> the name of its body), each body is named once, by that name."""
+    import difflib
+
     folded = {name.casefold(): name for name in known}
     close = difflib.get_close_matches(wanted.casefold(), list(folded), n=12, cutoff=0.6)
     close += [f for f in folded if wanted.casefold() in f and f not in close]

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from . import followup
 from .records import DhrError, base_key
-from .themes import reason_json
 
 
 def schema_sql() -> str:
@@ -78,6 +77,8 @@ def _base_keys_for_all(db: sqlite3.Connection) -> None:
 def _reasons_as_json(db: sqlite3.Connection) -> None:
     """A rule theme's reason was lines of "cue<TAB>words"; it is a JSON list of {cue, words},
     which Datasette and sqlite-utils can read."""
+    from .themes import reason_json
+
     rows = db.execute("SELECT rowid, reason FROM recommendation_themes "
                       "WHERE source = 'rules' AND reason IS NOT NULL").fetchall()
     db.executemany("UPDATE recommendation_themes SET reason = ? WHERE rowid = ?", [

@@ -4,6 +4,7 @@ worker only reads; every write stays in the main process, one transaction per fi
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -40,26 +41,43 @@ def _end_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def parts(data: bytes) -> list[tuple[int, int, int]]:
+_NOT_CUT = re.compile(rb"(?m)^(?:%|\.\.\.[ \t\r]*$)")  # a directive, or a document's '...' end
+_CUT = re.compile(rb"(?m)^---(?:[ \t\r\n]|$)")  # a document's '---' start
+BLOCK = 1 << 20
+
+
+def parts(source) -> list[tuple[int, int, int]]:
     """A large review file of many YAML documents cut at its '---' lines into parts of about
     PART_BYTES, each (the lines before it, where it starts, where it ends), so that the second
     process can read and classify one part while the catalogue writes the one before; [] for
-    a file too small or not so made (one document, directives, '...' ends, UTF-16). Places,
-    not bytes: a part is copied out of the file only when it is sent."""
-    if len(data) < 2 * PART_BYTES or data[:2] in (b"\xff\xfe", b"\xfe\xff") \
-            or re.search(rb"(?m)^(?:%|\.\.\.[ \t\r]*$)", data):
+    a file too small or not so made (one document, directives, '...' ends, UTF-16).
+
+    `source` is the file's bytes, or the file open for reading (binary), read a block at a
+    time: a part is read out of the file only when it is sent, so a file of 250 MB is never
+    held whole."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    if stream.read(2) in (b"\xff\xfe", b"\xfe\xff"):
         return []
-    cuts = [0]
-    for match in re.finditer(rb"\n(?=---(?:[ \t\r\n]|$))", data):
-        if match.end() - cuts[-1] >= PART_BYTES:
-            cuts.append(match.end())
-    if len(cuts) < 2:
+    stream.seek(0)
+    cuts, line, offset, carry = [(0, 0)], 0, 0, b""
+    while True:
+        block = stream.read(BLOCK)
+        data = carry + block
+        end = data.rfind(b"\n") + 1 if block else len(data)  # whole lines, till the last block
+        chunk, carry = data[:end], data[end:]
+        if _NOT_CUT.search(chunk):
+            return []
+        for match in _CUT.finditer(chunk):
+            if offset + match.start() - cuts[-1][1] >= PART_BYTES:
+                cuts.append((line + chunk.count(b"\n", 0, match.start()), offset + match.start()))
+        line += chunk.count(b"\n")
+        offset += len(chunk)
+        if not block:
+            break
+    if offset < 2 * PART_BYTES or len(cuts) < 2:
         return []
-    found, line = [], 0
-    for start, end in zip(cuts, cuts[1:] + [len(data)]):
-        found.append((line, start, end))
-        line += data.count(b"\n", start, end)
-    return found
+    return [(before, start, end) for (before, start), (_, end)
+            in zip(cuts, cuts[1:] + [(0, offset)])]
 
 
 def prepare(data: bytes, name: str, lines_before: int | None = None):

@@ -29,6 +29,7 @@ FROM {{source}}
 JOIN reviews v ON v.id = r.review
 """
 _REC_ORDER = "v.published, v.key, r.sort_key, r.position"
+_TIES = "v.published AS published, v.key AS key, r.sort_key AS sort_key, r.position AS position"
 _STATES_OF = STATES_OF
 _SECTOR_OF = ("r.id IN (SELECT ra.recommendation FROM recommendation_agencies ra "
               "JOIN agencies a ON a.id = ra.agency WHERE a.{})")
@@ -182,24 +183,46 @@ class Queries:
         clauses, params = self.clauses(filters)
         open_mark, close_mark = HIGHLIGHT
         # Rank first on the cheap columns, then make snippets and full rows for the best few.
-        ranked = ("SELECT r.id AS id, bm25(recommendations_fts) AS score, "
-                  "v.published AS published, v.key AS key, r.sort_key AS sort_key, "
-                  "r.position AS position FROM recommendations_fts "
-                  "JOIN recommendations r ON r.id = recommendations_fts.rowid "
-                  "JOIN reviews v ON v.id = r.review WHERE recommendations_fts MATCH ?"
-                  + "".join(" AND " + clause for clause in clauses)
-                  + " ORDER BY score, published, key, sort_key, position"
-                  + (f" LIMIT {int(limit)}" if limit else ""))
-        snippets = ("SELECT rowid AS id, snippet(recommendations_fts, 0, "
-                    f"'{open_mark}', '{close_mark}', '…', 24) AS snippet FROM recommendations_fts "
-                    "WHERE recommendations_fts MATCH ? AND rowid IN (SELECT id FROM m)")
-        sql = f"WITH m AS ({ranked}), s AS ({snippets}) " + _REC_SELECT.format(
-            extra=", m.score AS score, s.snippet AS snippet",
-            source="m JOIN s ON s.id = m.id JOIN recommendations r ON r.id = m.id",
-        ) + f" ORDER BY m.score, {_REC_ORDER}"
-        params = [*params, match]
+        order = " ORDER BY score, published, key, sort_key, position" + (
+            f" LIMIT {int(limit)}" if limit else "")
+        if limit and not clauses:
+            # The index alone finds the score of the last row shown; only the matches that
+            # score as well (ties included) are joined to their rows, for the order between
+            # equal scores. A common word matches a third of a large catalogue.
+            head = ("WITH scored AS MATERIALIZED (SELECT rowid AS id, bm25(recommendations_fts) "
+                    "AS score FROM recommendations_fts WHERE recommendations_fts MATCH ?), "
+                    f"cut AS (SELECT score FROM scored ORDER BY score LIMIT 1 OFFSET "
+                    f"{int(limit) - 1}), ")
+            ranked = ("SELECT r.id AS id, scored.score AS score, " + _TIES + " FROM scored "
+                      "JOIN recommendations r ON r.id = scored.id "
+                      "JOIN reviews v ON v.id = r.review "
+                      "WHERE scored.score <= coalesce((SELECT score FROM cut), 1e308)" + order)
+        else:
+            head = "WITH "
+            ranked = ("SELECT r.id AS id, bm25(recommendations_fts) AS score, " + _TIES +
+                      " FROM recommendations_fts "
+                      "JOIN recommendations r ON r.id = recommendations_fts.rowid "
+                      "JOIN reviews v ON v.id = r.review WHERE recommendations_fts MATCH ?"
+                      + "".join(" AND " + clause for clause in clauses) + order)
+        snippet = f"snippet(recommendations_fts, 0, '{open_mark}', '{close_mark}', '…', 24)"
+        if limit:
+            # One pass over the matches, a snippet for the rows of m only: asked for by rowid,
+            # a query of several phrases (a glossary term's) costs FTS5 milliseconds a row.
+            # Made once: left to the planner, s may be made again for each row of m.
+            snippets = (f"MATERIALIZED (SELECT id, snippet FROM (SELECT rowid AS id, CASE WHEN "
+                        f"rowid IN (SELECT id FROM m) THEN {snippet} END AS snippet FROM "
+                        f"recommendations_fts WHERE recommendations_fts MATCH ?) "
+                        f"WHERE snippet IS NOT NULL)")
+        else:
+            snippets = (f"(SELECT rowid AS id, {snippet} AS snippet FROM recommendations_fts "
+                        f"WHERE recommendations_fts MATCH ? AND rowid IN (SELECT id FROM m))")
+        sql = head + f"m AS ({ranked}), s AS {snippets} " \
+            + _REC_SELECT.format(
+                extra=", m.score AS score, s.snippet AS snippet",
+                source="m JOIN s ON s.id = m.id JOIN recommendations r ON r.id = m.id",
+            ) + f" ORDER BY m.score, {_REC_ORDER}"
         try:
-            cursor = self.db.execute(sql, [match, *params])
+            cursor = self.db.execute(sql, [match, *params, match])
         except sqlite3.OperationalError as error:
             missing = fts_missing(self.db)
             if missing:

@@ -7,7 +7,6 @@ knows about files, SQLite or the command line.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
@@ -139,6 +138,8 @@ class Review:
     def content_hash(self) -> str:
         """Of everything but the id, so that a review exported with its key and the file it
         came from hash alike."""
+        import hashlib
+
         encoded = json.dumps({**self.as_dict(), "id": None}, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 

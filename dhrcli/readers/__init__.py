@@ -77,8 +77,15 @@ def read(data: bytes, where: str, known: Callable[[str], bool] | None = None,
     return yaml_reader.read(text, where)
 
 
+HEAD_BYTES = 4 * 200_000  # page_reader.looks_like_page's head of characters, at 4 bytes each
+
+
 def is_review_file(data: bytes, where: str) -> bool:
-    """Whether `read` would read the input as a review file (YAML), not as anything else."""
+    """Whether `read` would read the input as a review file (YAML), not as anything else.
+    Only the head of a large input is decoded to tell (a whole file of 250 MB decoded would
+    be held twice over); a fault further on is for the reading to find."""
+    if len(data) > HEAD_BYTES:
+        data = data[:data.rfind(b"\n", 0, HEAD_BYTES) + 1] or data[:HEAD_BYTES]
     try:
         return _kind(data, where)[0] == "yaml" and not where.lower().endswith(PAGE_ONLY)
     except InputError:
