@@ -4,8 +4,10 @@
     python benchmarks/run.py --sizes S --runs 3
     python benchmarks/run.py --sizes S --reviews-s 200 --runs 1 --out /tmp/small.json
 
-For each size it generates a catalogue of review files (benchmarks/generate.py) and times, as
-the median of --runs runs, each with its peak memory:
+For each size it generates a catalogue of review files (benchmarks/generate.py) and times each
+import as the median of --runs runs, with its peak memory, and each quick command (search,
+start-up, grouping) as the median of at least 7 runs taken in turn with the other route's
+(--skip-import times only these, on the catalogue an earlier run left in --work):
   import     dhr import of the folder of files, and of the same reviews as one multi-document
              file, each  vs  PyYAML's C loader to JSON lines, sqlite-utils insert --nl --alter,
              sqlite-utils enable-fts --fts5 --tokenize porter, on the same input
@@ -51,6 +53,7 @@ QUERIES = {"rare": ("beauticians", True, 0.7), "two-word": ("risk assessment", T
 TARGETS = {"import": 1.0, "start-up": 0.5, "grouping": 1.5}
 MEMORY_TARGET_MIB = 400 * 1000 * 1000 / 2**20  # 400 MB at L
 PER_RECOMMENDATION_TARGET = 1.3  # import cost per recommendation, L / S
+QUICK_RUNS = 7  # searches, start-up and grouping take well under a second: more runs are cheap
 
 AGENCY_COUNTS_SQL = """
 SELECT a.name AS agency, a.sector, CASE WHEN a.national THEN 'national' ELSE 'local' END AS scope,
@@ -103,6 +106,18 @@ def median_of(runs: int, step) -> tuple[float, int]:
     return statistics.median(times), max(peaks)
 
 
+def paired(runs: int, ours, theirs) -> tuple[float, float]:
+    """Median wall times of two quick commands, run in turn (ours, theirs, ours, ...) at least
+    QUICK_RUNS times each after one unmeasured run of each, so that a drift of the machine
+    falls on both."""
+    ours(), theirs()
+    times: tuple[list, list] = ([], [])
+    for _ in range(max(runs, QUICK_RUNS)):
+        times[0].append(ours()[0])
+        times[1].append(theirs()[0])
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def tool(name: str) -> str:
     found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
     if not found:
@@ -110,7 +125,8 @@ def tool(name: str) -> str:
     return found
 
 
-def run_size(label: str, reviews: int, runs: int, seed: int, work: Path) -> dict:
+def run_size(label: str, reviews: int, runs: int, seed: int, work: Path,
+             skip_import: bool = False) -> dict:
     dhr, sqlite_utils = tool("dhr"), tool("sqlite-utils")
     sqlite3_cli = shutil.which("sqlite3")
     data = work / f"{label}-{reviews}-{seed}"
@@ -148,7 +164,10 @@ def run_size(label: str, reviews: int, runs: int, seed: int, work: Path) -> dict
 
     print(f"{label}: {reviews} reviews, {recs} recommendations; {runs} run(s) of each", flush=True)
     result["import"] = {}
-    for name, source, folder in (("one file", one / "reviews.yaml", one), ("folder", data, data)):
+    if skip_import and not db.exists():
+        raise SystemExit(f"--skip-import: no catalogue {db} from an earlier run in --work")
+    for name, source, folder in () if skip_import else (
+            ("one file", one / "reviews.yaml", one), ("folder", data, data)):
         theirs, their_peak = median_of(runs, lambda: diy_import(folder))
         ours, peak = median_of(runs, lambda: dhr_import(source))  # the folder's db is kept
         result["import"][name] = {"dhr": ours, "other": theirs, "ratio": ours / theirs,
@@ -157,10 +176,9 @@ def run_size(label: str, reviews: int, runs: int, seed: int, work: Path) -> dict
                                   "dhr_us_per_recommendation": 1e6 * ours / recs}
     result["search"] = {}
     for name, (word, exact, target) in QUERIES.items():
-        ours, _ = median_of(runs, lambda: measure(
+        ours, theirs = paired(runs, lambda: measure(
             [dhr, "search", word, "--limit", "20", "--db", str(db)]
-            + (["--exact"] if exact else []), env))
-        theirs, _ = median_of(runs, lambda: measure(
+            + (["--exact"] if exact else []), env), lambda: measure(
             [sqlite_utils, "search", str(db), "recommendations", word, "--limit", "20"], env))
         result["search"][name] = {"query": word, "exact": exact, "dhr": ours, "other": theirs,
                                   "ratio": ours / theirs, "target": target}
@@ -175,8 +193,7 @@ def run_size(label: str, reviews: int, runs: int, seed: int, work: Path) -> dict
             ("dhr --version", [dhr, "--version"], [sqlite_utils, "--version"]),
             ("dhr search (empty catalogue)", [dhr, "search", "x", "--db", str(empty)],
              [sqlite_utils, "search", str(empty_other), "recommendations", "x"])):
-        ours, _ = median_of(runs, lambda: measure(command, env))
-        theirs, _ = median_of(runs, lambda: measure(other, env))
+        ours, theirs = paired(runs, lambda: measure(command, env), lambda: measure(other, env))
         result["start-up"][name] = {"dhr": ours, "other": theirs, "ratio": ours / theirs,
                                     "target": TARGETS["start-up"]}
     result["grouping"] = {}
@@ -191,8 +208,7 @@ def run_size(label: str, reviews: int, runs: int, seed: int, work: Path) -> dict
                 ("agencies", [dhr, "agencies", "--csv", "--db", str(db)], AGENCY_COUNTS_SQL)):
             script = work / "query.sql"
             script.write_text(sql, encoding="utf-8")
-            ours, _ = median_of(runs, lambda: measure(command, env))
-            theirs, _ = median_of(runs, lambda: measure(
+            ours, theirs = paired(runs, lambda: measure(command, env), lambda: measure(
                 [sqlite3_cli, "-csv", "-header", str(db)], env, stdin=str(script)))
             result["grouping"][name] = {"dhr": ours, "other": theirs, "ratio": ours / theirs,
                                         "target": TARGETS["grouping"]}
@@ -304,6 +320,9 @@ def main() -> None:
                         help="reviews in each catalogue for recurring and similar ('' for none)")
     parser.add_argument("--work", type=Path, help="keep generated data here (default: a temporary folder)")
     parser.add_argument("--out", type=Path, help="the results file (default: benchmarks/results/)")
+    parser.add_argument("--skip-import", action="store_true",
+                        help="time only the quick commands, on the catalogue an earlier run left "
+                             "in --work")
     args = parser.parse_args()
     sizes = {"S": args.reviews_s, "L": args.reviews_l}
     chosen = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
@@ -315,11 +334,12 @@ def main() -> None:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         for label in chosen:
-            results["sizes"][label] = run_size(label, sizes[label], args.runs, args.seed, work)
+            results["sizes"][label] = run_size(label, sizes[label], args.runs, args.seed, work,
+                                               args.skip_import)
         counts = [int(c) for c in args.lessons.split(",") if c.strip()]
         if counts:
             results["lessons"] = run_lessons(counts, args.runs, args.seed, work)
-    if {"S", "L"} <= results["sizes"].keys():
+    if {"S", "L"} <= results["sizes"].keys() and not args.skip_import:
         s, l = results["sizes"]["S"]["import"], results["sizes"]["L"]["import"]
         results["per_recommendation_L_over_S"] = {
             name: l[name]["dhr_us_per_recommendation"] / s[name]["dhr_us_per_recommendation"]

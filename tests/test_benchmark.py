@@ -46,6 +46,18 @@ def test_a_small_benchmark_runs_and_reports(tmp_path):
     assert all(size["recurring_s"] > 0 and size["similar_s"] > 0 for size in lessons["sizes"])
     assert lessons["growth"]["n_log_n"] > lessons["growth"]["linear"] > 1
     assert "recurring's time grew" in result.stdout
+    again = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "S",
+                            "--reviews-s", "60", "--runs", "1", "--out", str(out), "--lessons", "",
+                            "--work", str(tmp_path / "work"), "--skip-import"],
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    quick = json.loads(out.read_text())["sizes"]["S"]
+    assert quick["import"] == {} and set(quick["search"]) == set(size["search"])
+    missing = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "S",
+                              "--reviews-s", "60", "--lessons", "", "--out", str(out),
+                              "--work", str(tmp_path / "elsewhere"), "--skip-import"],
+                             capture_output=True, text=True, timeout=600)
+    assert missing.returncode != 0 and "no catalogue" in missing.stderr
 
 
 def test_no_two_generated_reviews_share_a_key(tmp_path):

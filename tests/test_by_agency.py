@@ -86,3 +86,26 @@ def test_agencies_filters_choose_agencies_and_recommendations(norfolk):
                   for r in json.loads(run("agencies", "--json").stdout)}
     assert training and all(r["recommendations"] <= everything[r["agency"]] for r in training)
     assert sum(r["recommendations"] for r in training) < sum(everything.values())
+
+
+def test_rows_read_by_place_match_the_columns_by_name(norfolk, catalogue_path):
+    """Queries reads a row of its select by place: each field must be the column of its name."""
+    import sqlite3
+
+    from dhrcli.catalogue import Catalogue
+    from dhrcli.queries import _REC_SELECT, Filters, _rec_row
+
+    catalogue = Catalogue(catalogue_path)
+    db = catalogue.store.db
+    rows = db.execute(_REC_SELECT.format(extra="", source="recommendations r")).fetchall()
+    assert len(rows) > 10
+    for row in rows:
+        record = _rec_row(row)
+        for column in ("review_id", "csp", "title", "published", "year_of_death", "number",
+                       "text", "scope", "source_url"):
+            assert record[column] == row[column], column
+        assert record["_id"] == row["_id"]
+        assert record["agencies"] == json.loads(row["agencies"])
+        assert record["themes"] == json.loads(row["themes"])
+    assert db.row_factory is sqlite3.Row
+    assert [r["number"] for r in catalogue.read.recommendations(Filters(agency="Home Office"))]
