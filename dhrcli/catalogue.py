@@ -40,8 +40,8 @@ class Catalogue:
             if not (write or self.store.in_memory or as_is) and self.links.changed():
                 self.store.use_copy()
                 self.relinked_in_memory = True
-            if write or (self.store.in_memory and not as_is):
-                self.links.sync()
+            if write or (self.store.in_memory and not as_is and (self.store.exists or scratch)):
+                self.links.sync()  # a catalogue not made yet, only read, has nothing to link
 
     # The other jobs are made (and their modules loaded) when first asked for: a search needs
     # none of them.

@@ -7,9 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import sys
-import textwrap
 from collections.abc import Iterable
 
 from .fts import HIGHLIGHT
@@ -164,6 +162,8 @@ def write_record(record: dict, style: str | None, out=None) -> None:
 
 
 def terminal_width() -> int:
+    import shutil  # only a table needs it (with textwrap): a search that finds nothing does not
+
     return shutil.get_terminal_size((100, 24)).columns
 
 
@@ -217,6 +217,8 @@ def _wrap(cells: list[list[str]], columns: list[str], headers: bool,
 
 
 def _fill(text: str, width: int) -> str:
+    import textwrap
+
     lines = []
     for paragraph in text.splitlines() or [""]:
         lines.extend(textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""])

@@ -187,6 +187,18 @@ class Store:
         return self._taxonomy
 
     @property
+    def expansions(self):
+        """term -> its glossary group (the term first) or None, for a search: from the
+        taxonomy if it is loaded, else from the glossary alone."""
+        import functools
+
+        from . import themes
+
+        groups = self._taxonomy.glossary if self._taxonomy is not None \
+            else themes.glossary(self.taxonomy_path)
+        return functools.partial(themes.expansions, groups)
+
+    @property
     def glossary(self):
         """The taxonomy's glossary as lessons.py folds terms by it (for import's term counts,
         similar and recurring), made when first needed."""

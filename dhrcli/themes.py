@@ -283,11 +283,16 @@ class Taxonomy:
 
     def expansions(self, term: str) -> list[str] | None:
         """The glossary group a term belongs to (the term first), or None."""
-        key = " ".join(fold_words(term))
-        for group in self.glossary:
-            if key in (" ".join(fold_words(t)) for t in group):
-                return [term] + [t for t in group if " ".join(fold_words(t)) != key]
-        return None
+        return expansions(self.glossary, term)
+
+
+def expansions(groups: list[list[str]], term: str) -> list[str] | None:
+    """The group of `groups` (a glossary) a term belongs to (the term first), or None."""
+    key = " ".join(fold_words(term))
+    for group in groups:
+        if key in (" ".join(fold_words(t)) for t in group):
+            return [term] + [t for t in group if " ".join(fold_words(t)) != key]
+    return None
 
 
 def fingerprint(user_path: Path | None) -> str:
@@ -303,6 +308,14 @@ def load(user_path: Path | None) -> Taxonomy:
     from .datafiles import cached
 
     return cached("taxonomy", fingerprint(user_path), lambda: _load(user_path))
+
+
+def glossary(user_path: Path | None) -> list[list[str]]:
+    """The glossary's groups alone, cached apart from the taxonomy: what a search needs to
+    expand its terms, without unpickling every theme's cues."""
+    from .datafiles import cached
+
+    return cached("glossary", fingerprint(user_path), lambda: load(user_path).glossary)
 
 
 def _load(user_path: Path | None) -> Taxonomy:

@@ -45,3 +45,16 @@ def test_a_table_after_importlib_metadata_is_the_same(tmp_path):
             "print(module.__version__ != 'unknown')")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.strip() == "True"
+
+
+def test_a_search_expands_its_terms_from_the_glossary_alone(tmp_path):
+    """A search with the glossary reads the glossary's own cache, not the taxonomy's themes;
+    on a catalogue not made yet it links nothing and draws no table."""
+    db = str(tmp_path / "none.db")
+    for _ in range(2):  # the first run fills the cache
+        result = subprocess.run([sys.executable, "-c", _LOADED, "search", "DVDS", "--db", db],
+                                capture_output=True, text=True, timeout=120)
+    assert "Clare's Law" in result.stderr and "no rows" in result.stderr
+    loaded = set(eval(result.stderr.strip().splitlines()[-1]))
+    assert "dhrcli.themes" in loaded  # the glossary's home
+    assert not loaded & {"yaml", "dhrcli.agencies", "shutil", "textwrap", "tabulate"}

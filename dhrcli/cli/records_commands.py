@@ -44,7 +44,7 @@ def search(query, raw, exact, filters, limit, fmt, style, headers, where):
     if raw:
         match = query
     else:
-        expand = None if exact else catalogue.store.taxonomy.expansions
+        expand = None if exact else catalogue.store.expansions
         match, expanded = to_match(query, expand)
     for group in expanded:
         click.echo(f"dhr: {group[0]!r} also searched as: " + ", ".join(group[1:]), err=True)
