@@ -52,6 +52,13 @@ LIST_COLUMNS = f"""(SELECT json_group_array(written) FROM (
             SELECT theme FROM recommendation_themes WHERE recommendation = r.id
             ORDER BY theme)) AS themes,
        (SELECT json_group_array(state) FROM ({STATES_OF} ORDER BY w.position)) AS statuses"""
+# LIST_COLUMNS as dhr's listings read them: each addressee's state is looked up only where some
+# status has been recorded. With none, every state is awaiting-response, which followup.overall
+# makes of [] too (the lookup was a sixth of by-agency's query at L). The view keeps the lookup.
+_STATUSES = f"(SELECT json_group_array(state) FROM ({STATES_OF} ORDER BY w.position)) AS statuses"
+LISTED = LIST_COLUMNS.replace(_STATUSES, "CASE WHEN (SELECT 1 FROM status_events LIMIT 1) IS NULL "
+                              f"THEN '[]' ELSE {_STATUSES.removesuffix(' AS statuses')} END AS statuses")
+assert LISTED != LIST_COLUMNS
 # One readable row per recommendation, for Datasette (dhr's web view) and anyone reading the
 # file by hand: review, number, text, the columns above, and the review's CSP, year and date.
 # `search` is the full-text index's own column, so that "search MATCH ..." searches the list

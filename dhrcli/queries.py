@@ -1,7 +1,6 @@
 """Reading the catalogue: recommendation rows (all, filtered, or by full-text search), reviews,
 why a recommendation has its themes, and the catalogue's figures. Every query has an ORDER BY,
-so the same catalogue gives the same output every time. Counts and groupings are in counts.py.
-"""
+so the same catalogue gives the same output every time. Counts and groupings are in counts.py."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from dataclasses import dataclass
 from . import followup
 from .fts import HIGHLIGHT
 from .lookup import Names
-from .migrations import LIST_COLUMNS, STATES_OF
+from .migrations import LISTED, STATES_OF
 from .records import DhrError
 from .store import Store, fts_missing
 
@@ -23,14 +22,13 @@ SEARCH_COLUMNS = REC_COLUMNS + ["rank", "snippet"]
 
 _REC_SELECT = f"""
 SELECT r.id AS _id, v.key AS review_id, v.csp, v.title, v.published, v.year_of_death, r.number, r.text,
-       {LIST_COLUMNS.replace("{", "{{").replace("}", "}}")},
+       {LISTED.replace("{", "{{").replace("}", "}}")},
        v.source_url{{extra}}
 FROM {{source}}
 JOIN reviews v ON v.id = r.review
 """
 _REC_ORDER = "v.published, v.key, r.sort_key, r.position"
 _TIES = "v.published AS published, v.key AS key, r.sort_key AS sort_key, r.position AS position"
-_STATES_OF = STATES_OF
 _SECTOR_OF = ("r.id IN (SELECT ra.recommendation FROM recommendation_agencies ra "
               "JOIN agencies a ON a.id = ra.agency WHERE a.{})")
 
@@ -136,11 +134,11 @@ class Queries:
 
         open_states = ", ".join(f"'{name}'" for name in followup.OPEN)
         if want == "open":
-            return f"EXISTS (SELECT 1 FROM ({_STATES_OF}) WHERE state IN ({open_states}))"
+            return f"EXISTS (SELECT 1 FROM ({STATES_OF}) WHERE state IN ({open_states}))"
         if want == "closed":
-            return f"NOT EXISTS (SELECT 1 FROM ({_STATES_OF}) WHERE state IN ({open_states}))"
+            return f"NOT EXISTS (SELECT 1 FROM ({STATES_OF}) WHERE state IN ({open_states}))"
         params.append(followup.state(want))
-        return f"EXISTS (SELECT 1 FROM ({_STATES_OF}) WHERE state = ?)"
+        return f"EXISTS (SELECT 1 FROM ({STATES_OF}) WHERE state = ?)"
 
     def kept(self, filters: Filters) -> tuple[str, list]:
         """SQL for the ids of the recommendations the filters keep, and its parameters."""
@@ -302,11 +300,9 @@ class Queries:
                     rec["themes"] = json.loads(themes)
                 rec.update(follow_up.get((number, occurrence), {}))
                 recs.append(rec)
-            yield {"id": review["key"], "csp": review["csp"], "title": review["title"],
-                   "review_type": review["review_type"], "basis": review["basis"],
-                   "source_url": review["source_url"], "summary": review["summary"],
-                   "published": review["published"], "year_of_death": review["year_of_death"],
-                   "recommendations": recs}
+            yield {"id": review["key"], **{field: review[field] for field in (
+                "csp", "title", "review_type", "basis", "source_url", "summary", "published",
+                "year_of_death")}, "recommendations": recs}
 
     def _follow_up(self, review: str) -> dict[tuple, dict]:
         """(number, occurrence) -> the recommendation's targets and status events in
@@ -352,10 +348,9 @@ class Queries:
     def review(self, key: str) -> dict:
         """One review's fields in review-file order (id first)."""
         row = self.names.review_row(key)
-        return {"review_id": row["key"], "csp": row["csp"], "title": row["title"],
-                "review_type": row["review_type"], "published": row["published"],
-                "year_of_death": row["year_of_death"], "basis": row["basis"],
-                "source_url": row["source_url"], "summary": row["summary"]}
+        return {"review_id": row["key"], **{field: row[field] for field in (
+            "csp", "title", "review_type", "published", "year_of_death", "basis", "source_url",
+            "summary")}}
 
     def info(self) -> dict:
         def count(table: str) -> int:
@@ -387,15 +382,13 @@ def _explained(theme: str, source: str, reason: str | None) -> list[dict]:
     return [{"theme": theme, "source": source, "signal": None, "cue": None, "words": None}]
 
 
-# SQLite's JSON arrays have nothing round them: raw_decode reads them without json.loads's
-# whitespace checks (a third of its cost; by-agency at L decodes four lists a row).
+# SQLite's JSON lists have no space round them: raw_decode skips json.loads's checks for it.
 _DECODE = json.JSONDecoder().raw_decode
 
 
 def _rec_row(row: sqlite3.Row) -> dict:
-    """A row of _REC_SELECT as a record of REC_COLUMNS (and _id), its lists decoded. Read by
-    place, in _REC_SELECT's order: a row of by-agency or export is made this way a row at a
-    time, and naming each column costs more than the rest."""
+    """A row of _REC_SELECT as a record of REC_COLUMNS (and _id), its lists decoded; read by
+    place, in _REC_SELECT's order (naming each column cost more than the rest of the work)."""
     (rec_id, review_id, csp, title, published, year_of_death, number, text, agencies, sectors,
      scope, themes, statuses, source_url) = row[:14]
     return {"review_id": review_id, "csp": csp, "title": title, "published": published,

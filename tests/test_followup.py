@@ -232,3 +232,27 @@ def test_a_target_for_an_addressee_the_recommendation_lacks_is_one_line(tmp_path
     ok = text.replace("Z: 2024-02-01", "'*': 2024-02-01")
     assert run("import", write(tmp_path / "b.yaml", ok)).exit_code == 0
     assert "'*': '2024-02-01'" in run("export", "--yaml").stdout
+
+
+def test_with_no_status_recorded_every_state_is_what_the_full_lookup_says(norfolk, catalogue_path):
+    """Listings skip the lookup of each addressee's state while no status is recorded at all;
+    the view keeps it. Both must give the same state, before and after the first event."""
+    import sqlite3
+
+    from dhrcli.followup import overall
+
+    def listed():
+        return {r["number"]: r["status"] for r in
+                json.loads(run("show", "norfolk-2023-04", "--json").stdout)}
+
+    def looked_up():
+        with sqlite3.connect(catalogue_path) as db:
+            return {number: overall(json.loads(states)) for number, states in db.execute(
+                "SELECT number, statuses FROM recommendation_list")}
+
+    before = listed()
+    assert set(before.values()) == {"awaiting-response"} and before == looked_up()
+    assert run("status", "norfolk-2023-04/4", "implemented", "--agency", "Leeway",
+               "--date", "2024-03-01").exit_code == 0
+    after = listed()
+    assert after["4"] == "open (1 of 2 closed)" and after == looked_up()
