@@ -153,14 +153,17 @@ CREATE TABLE IF NOT EXISTS targets (
     PRIMARY KEY (review, number, occurrence, addressee)
 );
 
--- Two fingerprints of each recommendation's words (its first and second half), so that import
--- finds one repeated almost word for word from another review without searching the text.
-CREATE TABLE IF NOT EXISTS recommendation_prints (
+-- Fingerprints of each recommendation's words (of its first and of its second half, 64-bit
+-- integers), so that import finds one repeated almost word for word from another review without
+-- searching the text. One tree keyed by print, one index by recommendation (for deletes); until
+-- schema step 009 they were hexadecimal text in recommendation_prints, a table and two indexes.
+CREATE TABLE IF NOT EXISTS recommendation_fingerprints (
+    print          INTEGER NOT NULL,
     recommendation INTEGER NOT NULL REFERENCES recommendations (id) ON DELETE CASCADE,
-    print          TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS recommendation_prints_print ON recommendation_prints (print);
-CREATE INDEX IF NOT EXISTS recommendation_prints_recommendation ON recommendation_prints (recommendation);
+    PRIMARY KEY (print, recommendation)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS recommendation_fingerprints_recommendation
+    ON recommendation_fingerprints (recommendation);
 
 -- How many recommendations hold each term of lessons.py's method (its document frequency),
 -- kept at import, so that `dhr similar` weighs a recommendation's terms without reading the

@@ -234,10 +234,12 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(plain_words(text))
 
 
-def prints(text: str) -> list[str]:
+def prints(text: str) -> list[int]:
     """Fingerprints of a text's words - of its first half and of its second - that a copy
-    with a small edit still shares one of (import checks candidates by word overlap)."""
+    with a small edit still shares one of (import checks candidates by word overlap): 64-bit
+    integers, each once."""
     found = plain_words(text)
     halves = [found[:len(found) // 2], found[len(found) // 2:]] if len(found) >= 8 else [found]
-    return [hashlib.blake2b(" ".join(half).encode("utf-8"), digest_size=8).hexdigest()
-            for half in halves if half]
+    return list(dict.fromkeys(int.from_bytes(hashlib.blake2b(
+        " ".join(half).encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+        for half in halves if half))

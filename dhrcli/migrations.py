@@ -95,10 +95,11 @@ def _reasons_as_json(db: sqlite3.Connection) -> None:
 
 def _prints_for_all(db: sqlite3.Connection) -> None:
     """Fingerprints for the recommendations already there, so that import finds repeats of
-    them too."""
+    them too; those of an earlier dhr (hexadecimal text, in recommendation_prints) go."""
     from .lessons import prints
 
-    db.executemany("INSERT INTO recommendation_prints (recommendation, print) VALUES (?, ?)", [
+    db.execute("DROP TABLE IF EXISTS recommendation_prints")
+    db.executemany("INSERT INTO recommendation_fingerprints (recommendation, print) VALUES (?, ?)", [
         (rec, found) for rec, text in db.execute("SELECT id, text FROM recommendations").fetchall()
         for found in prints(text)])
 
@@ -141,9 +142,10 @@ STEPS: list[tuple[str, Callable[[sqlite3.Connection], None] | None]] = [
     ("003_base_keys_for_all_reviews", _base_keys_for_all),
     ("004_theme_reasons_as_json", _reasons_as_json),
     ("005_status_events", None),                # the table itself comes from schema.sql
-    ("006_recommendation_prints", _prints_for_all),
+    ("006_recommendation_prints", None),        # made again by 009
     ("007_lesson_terms", _lesson_terms_for_all),
     ("008_recommendation_list", None),          # the view itself is LIST_VIEW, made by _schema
+    ("009_integer_fingerprints", _prints_for_all),
 ]
 SCHEMA_VERSION = len(STEPS)
 

@@ -5,7 +5,7 @@ plugin, the command line starts Datasette."""
 from __future__ import annotations
 
 LIST = "recommendation_list"  # the readable view (schema.sql)
-HIDDEN = ["meta", "migrations", "theme_decisions", "recommendation_prints", "lesson_terms",
+HIDDEN = ["meta", "migrations", "theme_decisions", "recommendation_fingerprints", "lesson_terms",
           "recommendations_fts"]
 # Canned queries: the questions people ask. Every one reads; none is marked "write".
 QUERIES = {
@@ -56,8 +56,8 @@ QUERIES = {
                        "of half their words. The command line's recurring finds lessons "
                        "repeated in other words.",
         "sql": "SELECT va.key AS review, ra.number, ra.text, vb.key AS repeated_in, "
-               "rb.number AS as_number, rb.text AS repeated_text FROM recommendation_prints pa "
-               "JOIN recommendation_prints pb ON pb.print = pa.print "
+               "rb.number AS as_number, rb.text AS repeated_text FROM recommendation_fingerprints pa "
+               "JOIN recommendation_fingerprints pb ON pb.print = pa.print "
                "AND pb.recommendation > pa.recommendation "
                "JOIN recommendations ra ON ra.id = pa.recommendation "
                "JOIN recommendations rb ON rb.id = pb.recommendation "

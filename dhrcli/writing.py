@@ -258,7 +258,8 @@ class Writer:
         db.executemany(
             "INSERT INTO recommendation_themes (recommendation, theme, source, reason) "
             "VALUES (?, ?, ?, ?)", themes)
-        db.executemany("INSERT INTO recommendation_prints (recommendation, print) VALUES (?, ?)",
+        db.executemany("INSERT INTO recommendation_fingerprints (recommendation, print) "
+                       "VALUES (?, ?)",
                        [(row[0], found) for row in recs for found in prints(row[6])])
         self._follow_up(key, review, result)
         return key
@@ -293,8 +294,8 @@ class Writer:
         for rec, number, text in mine:
             words = None
             for other, theirs, their_text in self.db.execute(
-                    "SELECT v.key, r.number, r.text FROM recommendation_prints p "
-                    "JOIN recommendation_prints q ON q.print = p.print "
+                    "SELECT v.key, r.number, r.text FROM recommendation_fingerprints p "
+                    "JOIN recommendation_fingerprints q ON q.print = p.print "
                     "JOIN recommendations r ON r.id = q.recommendation "
                     "JOIN reviews v ON v.id = r.review "
                     "WHERE p.recommendation = ? AND v.key != ? LIMIT 2",  # in index order

@@ -191,3 +191,39 @@ def test_the_names_of_a_recommendations_addressees_and_csp_are_not_lesson_terms(
     assert "norfolk" in plain and "constab" in plain
     assert not any("norfolk" in term or "constab" in term for term in named)
     assert {"review", "vet", "policy", "vet policy"} <= set(named) and "review vet" in named
+
+
+def test_a_catalogue_with_text_fingerprints_gets_integer_ones_when_upgraded(norfolk, catalogue_path,
+                                                                           tmp_path):
+    """A catalogue of schema step 008 held its fingerprints as hexadecimal text in
+    recommendation_prints; the upgrade makes them again as integers, drops the old table, and
+    import still finds a copy of one of its recommendations."""
+    import sqlite3
+
+    from dhrcli.lessons import prints
+
+    with sqlite3.connect(catalogue_path) as db:  # back to step 008's shape
+        texts = dict(db.execute("SELECT id, text FROM recommendations"))
+        db.execute("DROP TABLE recommendation_fingerprints")
+        db.execute("CREATE TABLE recommendation_prints (recommendation INTEGER NOT NULL, "
+                   "print TEXT NOT NULL)")
+        db.executemany("INSERT INTO recommendation_prints VALUES (?, ?)",
+                       [(rec, "%016x" % (found % 2**64)) for rec, text in texts.items()
+                        for found in prints(text)])
+        db.execute("DELETE FROM migrations WHERE name = '009_integer_fingerprints'")
+        db.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+    db.close()
+    text = ("csp: Z\nrecommendations:\n  - {number: '1', text: 'It is recommended that evaluation "
+            "of Clare’s Law is commissioned to assess its use and effectiveness in protecting "
+            "victims', to: Home Office}\n")
+    result = run("import", write(tmp_path / "z.yaml", text))
+    assert "warning: recommendation 1 repeats norfolk-2023-04/5" in result.stderr
+    with sqlite3.connect(catalogue_path) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        held = sorted(db.execute("SELECT recommendation, print FROM recommendation_fingerprints "
+                                 "WHERE recommendation IN (SELECT id FROM recommendations r "
+                                 "WHERE r.review = 1)"))
+    db.close()
+    assert "recommendation_prints" not in tables
+    assert held == sorted((rec, found) for rec, text in texts.items() for found in prints(text))
+    assert all(isinstance(found, int) for _, found in held)
