@@ -39,7 +39,7 @@ STATES_OF = """SELECT coalesce((SELECT e.status FROM status_events e WHERE e.rev
 # What every listing shows of recommendation r (of review v) beyond its own columns: JSON lists
 # of its addressees as written, their sectors, its themes and each addressee's state, and its
 # scope (national when any addressee is). queries.py and the view below both use it.
-LIST_COLUMNS = f"""(SELECT json_group_array(written) FROM (
+_LISTS = """(SELECT json_group_array(written) FROM (
             SELECT written FROM recommendation_agencies
             WHERE recommendation = r.id ORDER BY position)) AS agencies,
        (SELECT json_group_array(sector) FROM (
@@ -51,14 +51,14 @@ LIST_COLUMNS = f"""(SELECT json_group_array(written) FROM (
        (SELECT json_group_array(theme) FROM (
             SELECT theme FROM recommendation_themes WHERE recommendation = r.id
             ORDER BY theme)) AS themes,
-       (SELECT json_group_array(state) FROM ({STATES_OF} ORDER BY w.position)) AS statuses"""
+       """
+_STATES = f"(SELECT json_group_array(state) FROM ({STATES_OF} ORDER BY w.position))"
+LIST_COLUMNS = f"{_LISTS}{_STATES} AS statuses"
 # LIST_COLUMNS as dhr's listings read them: each addressee's state is looked up only where some
 # status has been recorded. With none, every state is awaiting-response, which followup.overall
 # makes of [] too (the lookup was a sixth of by-agency's query at L). The view keeps the lookup.
-_STATUSES = f"(SELECT json_group_array(state) FROM ({STATES_OF} ORDER BY w.position)) AS statuses"
-LISTED = LIST_COLUMNS.replace(_STATUSES, "CASE WHEN (SELECT 1 FROM status_events LIMIT 1) IS NULL "
-                              f"THEN '[]' ELSE {_STATUSES.removesuffix(' AS statuses')} END AS statuses")
-assert LISTED != LIST_COLUMNS
+LISTED = (f"{_LISTS}CASE WHEN (SELECT 1 FROM status_events LIMIT 1) IS NULL THEN '[]' "
+          f"ELSE {_STATES} END AS statuses")
 # One readable row per recommendation, for Datasette (dhr's web view) and anyone reading the
 # file by hand: review, number, text, the columns above, and the review's CSP, year and date.
 # `search` is the full-text index's own column, so that "search MATCH ..." searches the list
