@@ -130,6 +130,9 @@ def run_size(label: str, reviews: int, runs: int, seed: int, work: Path,
     dhr, sqlite_utils = tool("dhr"), tool("sqlite-utils")
     sqlite3_cli = shutil.which("sqlite3")
     data = work / f"{label}-{reviews}-{seed}"
+    db, diy_db, jsonl = work / f"{label}.db", work / f"{label}-diy.db", work / f"{label}.jsonl"
+    if skip_import and not db.exists():
+        raise SystemExit(f"--skip-import: no catalogue {db} from an earlier run in --work")
     if not data.exists():
         generate(data, reviews, seed)
     one = work / f"{label}-{reviews}-{seed}-one"  # the same reviews as one file
@@ -141,7 +144,6 @@ def run_size(label: str, reviews: int, runs: int, seed: int, work: Path,
     recs = sum(p.read_text(encoding="utf-8").count("\n  - number:") for p in data.glob("*.yaml"))
     env = {**os.environ, "DHR_ALIASES": str(work / "no-aliases.yaml"),
            "DHR_TAXONOMY": str(work / "no-taxonomy.yaml"), "COLUMNS": "120"}
-    db, diy_db, jsonl = work / f"{label}.db", work / f"{label}-diy.db", work / f"{label}.jsonl"
     result: dict = {"reviews": reviews, "recommendations": recs, "runs": runs}
 
     def fresh(path: Path) -> None:
@@ -164,8 +166,6 @@ def run_size(label: str, reviews: int, runs: int, seed: int, work: Path,
 
     print(f"{label}: {reviews} reviews, {recs} recommendations; {runs} run(s) of each", flush=True)
     result["import"] = {}
-    if skip_import and not db.exists():
-        raise SystemExit(f"--skip-import: no catalogue {db} from an earlier run in --work")
     for name, source, folder in () if skip_import else (
             ("one file", one / "reviews.yaml", one), ("folder", data, data)):
         theirs, their_peak = median_of(runs, lambda: diy_import(folder))
